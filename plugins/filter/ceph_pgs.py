@@ -136,7 +136,7 @@ def _replicas(pools: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
 def ceph_pgs_per_osd(pools_with_pg_num: list[dict[str, Any]], osd_count: int) -> float:
     """Return PG replicas per OSD: sum(pg_num * size) / osd_count."""
     osds = _int(osd_count, "osd_count")
-    return sum(pg * size for _, pg, size in _replicas(pools_with_pg_num)) / osds
+    return sum(pg * size for _name, pg, size in _replicas(pools_with_pg_num)) / osds
 
 
 def ceph_pg_budget(
@@ -146,7 +146,7 @@ def ceph_pg_budget(
     osds = _int(osd_count, "osd_count")
     limit = _int(mon_max_pg_per_osd, "mon_max_pg_per_osd")
     pools = _replicas(pools_with_pg_num)
-    total = sum(pg * size for _, pg, size in pools)
+    total = sum(pg * size for _name, pg, size in pools)
     max_total = limit * osds
     per_osd = total / osds
     ok = total <= max_total

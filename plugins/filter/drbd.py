@@ -7,6 +7,7 @@ results use drbd.conf units, where K = 1024 bytes and M = 1024 K.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from ansible.errors import AnsibleFilterError
@@ -24,7 +25,7 @@ def _positive(value: Any, what: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise AnsibleFilterError(f"{what} must be a positive number, got {value!r}") from None
-    if not number > 0 or number == float("inf"):
+    if not math.isfinite(number) or number <= 0:
         raise AnsibleFilterError(f"{what} must be a positive number, got {value!r}")
     return number
 

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 name: cloud_plan
 short_description: Build the OpenStack inventory and host addresses from a cloud plan
 version_added: 0.1.0
-author: opendeploy engineers
+author: opendeploy engineers (@opendeploy)
 description:
   - Reads a cloud plan, a YAML file whose name ends in V(cloud_plan.yml) or
     V(cloud_plan.yaml), that names the networks and the hosts of each group,
@@ -216,7 +216,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin
 try:
     from netaddr import AddrFormatError, IPAddress, IPNetwork, IPRange, IPSet
 except ImportError as exc:  # pragma: no cover - netaddr is part of the toolchain
-    raise AnsibleParserError("the cloud_plan inventory plugin requires netaddr") from exc
+    NETADDR_IMPORT_ERROR: ImportError | None = exc
+else:
+    NETADDR_IMPORT_ERROR = None
 
 GROUPS = ("controllers", "computes", "storage", "ceph_osds")
 NETWORKS = ("management", "storage", "replication")
@@ -509,6 +511,8 @@ class InventoryModule(BaseInventoryPlugin):
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         """Read and validate the plan, then add its groups, hosts and variables."""
         super().parse(inventory, loader, path, cache)
+        if NETADDR_IMPORT_ERROR is not None:
+            raise AnsibleParserError("the cloud_plan inventory plugin requires netaddr") from NETADDR_IMPORT_ERROR
         self._read_config_data(path)
         plan = build_inventory(self.get_option("networks"), self.get_option("hosts"), self.get_option("vars"))
         for group, names in plan.groups.items():
