@@ -1,0 +1,83 @@
+# opendeploy.openstack: one entry point for the product and its tests.
+#   make aio        deploy the all-in-one into a local systemd container
+#   make test       everything CI runs (lint, unit, Molecule)
+# See README.md for the rest.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PYTHON    ?= python3
+SCENARIO  ?= lvm
+export OPENDEPLOY_CACHE ?= /var/cache/opendeploy
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
+# Molecule scenarios `make test` runs, in order; the slow ones have their own
+# targets and README lines.
+TEST_SCENARIOS ?= common
+
+.PHONY: help deps venv link image aio aio-destroy test lint unit sanity build molecule clean constraints benchmark
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## Install the Debian packages the harness needs (root).
+	tools/install-host-deps
+
+venv: $(VENV)/.installed link ## Build the project virtualenv (pinned toolchain).
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+link: ## Link this checkout in as the opendeploy.openstack collection.
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@[ -L $(COLLECTION_LINK) ] || ln -sfn ../../../.. $(COLLECTION_LINK)
+
+image: deps ## Build the local systemd container image (idempotent).
+	tools/container-image
+
+aio: venv image ## Deploy the AIO (SCENARIO=lvm) into a local container.
+	ansible-playbook -i inventories/container playbooks/aio_container.yml -e scenario=$(SCENARIO)
+
+aio-destroy: ## Remove the AIO container of SCENARIO.
+	podman rm --force --ignore opendeploy-aio-$(SCENARIO)
+
+test: lint unit build molecule-all ## Everything CI runs.
+
+lint: venv ## yamllint, ansible-lint (production profile), ansible-test sanity.
+	yamllint --strict .
+	ansible-lint --profile production
+	tools/sanity
+
+unit: venv ## Unit tests of the Python plugins.
+	pytest
+
+sanity: venv ## ansible-test sanity only.
+	tools/sanity
+
+build: venv ## Build the collection tarball into build/.
+	ansible-galaxy collection build --force --output-path build .
+
+molecule: venv image ## One Molecule scenario: make molecule SCENARIO=common.
+	molecule test -s $(SCENARIO)
+
+molecule-all: venv image
+	for scenario in $(TEST_SCENARIOS); do molecule test -s $$scenario; done
+
+benchmark: venv image ## Converge timings of a scenario: make benchmark SCENARIO=aio-control.
+	tools/benchmark $(SCENARIO)
+
+constraints: ## Re-pin the toolchain from a fresh resolve.
+	rm -rf /tmp/opendeploy-pin && $(PYTHON) -m venv /tmp/opendeploy-pin
+	/tmp/opendeploy-pin/bin/pip install --quiet -r requirements.txt
+	{ echo '# Exact versions of the toolchain (make constraints).'; /tmp/opendeploy-pin/bin/pip freeze; } > constraints.txt
+
+clean: ## Remove the virtualenv, build output, caches and Molecule instances.
+	-[ -x $(VENV)/bin/molecule ] && for s in molecule/*/molecule.yml; do n=$$(basename $$(dirname $$s)); $(VENV)/bin/molecule destroy -s $$n || true; done
+	rm -rf $(VENV) .ansible build .pytest_cache
