@@ -58,7 +58,7 @@ def test_unknown_scenario_word_stops_site_yml_fast_and_changes_nothing() -> None
 
 
 def test_unknown_word_in_extra_vars_is_refused_too() -> None:
-    result, _ = run_playbook("site.yml", None, "-e", "scenario=aio_nfs")
+    result, _seconds = run_playbook("site.yml", None, "-e", "scenario=aio_nfs")
     assert result.returncode != 0
     assert "Unknown scenario word 'nfs'" in result.stdout + result.stderr
 
@@ -72,7 +72,7 @@ def test_unknown_word_in_extra_vars_is_refused_too() -> None:
     ],
 )
 def test_scenario_words_load_their_vars_files(scenario: str | None, files: list[str], ceph: bool) -> None:
-    result, _ = run_playbook("tests/playbooks/show_scenario.yml", scenario, callback="ansible.builtin.json")
+    result, _seconds = run_playbook("tests/playbooks/show_scenario.yml", scenario, callback="ansible.builtin.json")
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     shown = report["plays"][-1]["tasks"][-1]["hosts"]["aio1"]["msg"]
