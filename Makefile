@@ -67,8 +67,10 @@ build: venv ## Build the collection tarball into build/.
 molecule: venv image ## One Molecule scenario: make molecule SCENARIO=common.
 	molecule test -s $(SCENARIO)
 
-molecule-all: venv image
-	for scenario in $(TEST_SCENARIOS); do molecule test -s $$scenario; done
+molecule-all: venv image ## Every Molecule scenario of make test, then a tally.
+	passed=0; failed=0; for scenario in $(TEST_SCENARIOS); do \
+	  if molecule test -s $$scenario; then passed=$$((passed + 1)); else failed=$$((failed + 1)); echo "molecule: scenario $$scenario FAILED"; fi; \
+	done; echo "molecule: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
 benchmark: venv image ## Converge timings of a scenario: make benchmark SCENARIO=aio-control.
 	tools/benchmark $(SCENARIO)
