@@ -64,12 +64,14 @@ sanity: venv ## ansible-test sanity only.
 build: venv ## Build the collection tarball into build/.
 	ansible-galaxy collection build --force --output-path build .
 
+# Molecule scenarios choose their deployment scenario in their molecule.yml:
+# SCENARIO here names the Molecule scenario and must not leak into Ansible.
 molecule: venv image ## One Molecule scenario: make molecule SCENARIO=common.
-	molecule test -s $(SCENARIO)
+	env -u SCENARIO molecule test -s $(SCENARIO)
 
 molecule-all: venv image ## Every Molecule scenario of make test, then a tally.
 	passed=0; failed=0; for scenario in $(TEST_SCENARIOS); do \
-	  if molecule test -s $$scenario; then passed=$$((passed + 1)); else failed=$$((failed + 1)); echo "molecule: scenario $$scenario FAILED"; fi; \
+	  if env -u SCENARIO molecule test -s $$scenario; then passed=$$((passed + 1)); else failed=$$((failed + 1)); echo "molecule: scenario $$scenario FAILED"; fi; \
 	done; echo "molecule: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
 benchmark: venv image ## Converge timings of a scenario: make benchmark SCENARIO=aio-control.
