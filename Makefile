@@ -19,7 +19,7 @@ COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
 # targets and README lines.
 TEST_SCENARIOS ?= common
 
-.PHONY: help deps venv link image guest-image aio aio-destroy test lint unit sanity build molecule molecule-all clean constraints benchmark
+.PHONY: help deps venv link image vm-image guest-image aio aio-destroy test lint unit sanity build molecule molecule-all clean constraints benchmark
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ molecule-all: venv image ## Every Molecule scenario of make test, then a tally.
 	passed=0; failed=0; for scenario in $(TEST_SCENARIOS); do \
 	  if env -u SCENARIO molecule test -s $$scenario; then passed=$$((passed + 1)); else failed=$$((failed + 1)); echo "molecule: scenario $$scenario FAILED"; fi; \
 	done; echo "molecule: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+vm-image: deps ## Build the real-kernel VM image of the VM test tier (idempotent).
+	tools/vm/build-image
 
 guest-image: deps ## Build the test guest (kernel + busybox initramfs) and boot it once under qemu.
 	tools/guest-image/build
