@@ -1,0 +1,45 @@
+"""Preflight refuses what would hurt, before any change.
+
+Each case runs the real site.yml (the scenario's converge playbook) again
+against the converged container with one bad setting, and requires a failed
+run, the operator's message, and changed=0 in the recap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from conftest import run_playbook
+
+CONVERGE = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ".")) / "converge.yml"
+
+
+def recap(output: str) -> str:
+    return output[output.rindex("PLAY RECAP"):]
+
+
+def assert_refused(output: str, returncode: int, message: str) -> None:
+    assert returncode != 0, output[-4000:]
+    assert message in re.sub(r"\s+", " ", output), output[-4000:]
+    summary = recap(output)
+    assert re.search(r"changed=0\b", summary) and not re.search(r"changed=[1-9]", summary), summary
+
+
+def test_an_inventory_host_that_does_not_resolve_is_refused(tmp_path: Path) -> None:
+    extra = tmp_path / "ghost.yml"
+    extra.write_text("all:\n  hosts:\n    ghost-compute-9:\n      ansible_host: 192.0.2.9\n")
+    host = f"aio1-{os.environ.get('MOLECULE_SCENARIO_NAME', 'aio-compute')}"
+    run = run_playbook(CONVERGE, "-i", str(extra), "--limit", host)
+    assert_refused(run.stdout + run.stderr, run.returncode,
+                   "these inventory host names do not resolve (getent hosts): ghost-compute-9")
+
+
+def test_remove_unused_base_images_on_shared_storage_is_refused() -> None:
+    overrides = {"nova_instances_path_shared": True,
+                 "nova_nova_conf_overrides": {"image_cache": {"remove_unused_base_images": True}}}
+    run = run_playbook(CONVERGE, "-e", json.dumps(overrides))
+    assert_refused(run.stdout + run.stderr, run.returncode,
+                   "but nova_nova_conf_overrides sets [image_cache] remove_unused_base_images to true")
