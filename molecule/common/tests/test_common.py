@@ -33,3 +33,10 @@ def test_inventory_names_resolve_to_the_management_address(host) -> None:
 def test_base_packages_are_installed(host) -> None:
     for name in ("chrony", "ca-certificates", "iproute2", "curl"):
         assert host.package(name).is_installed, name
+
+
+def test_package_scripts_may_stop_services_but_not_start_them(host) -> None:
+    policy = host.file("/usr/sbin/policy-rc.d")
+    assert policy.is_file and policy.mode == 0o755 and policy.user == "root"
+    assert host.run("/usr/sbin/policy-rc.d chrony.service start").rc == 101
+    assert host.run("/usr/sbin/policy-rc.d chrony.service stop").rc == 0
