@@ -81,8 +81,8 @@ guest-image: deps ## Build the test guest (kernel + busybox initramfs) and boot 
 	tools/guest-image/build
 	tools/guest-image/selftest
 
-benchmark: venv image ## Converge timings of a scenario: make benchmark SCENARIO=aio-control.
-	tools/benchmark $(SCENARIO)
+benchmark: venv image ## Converge timings: make benchmark SCENARIO=aio-compute [BENCHMARK_ARGS=--smoke].
+	env -u SCENARIO tools/benchmark $(BENCHMARK_ARGS) $(SCENARIO)
 
 constraints: ## Re-pin the toolchain from a fresh resolve.
 	rm -rf /tmp/opendeploy-pin && $(PYTHON) -m venv /tmp/opendeploy-pin

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from conftest import eventually, scheduler_is_up, secrets_path
+from aio_cloud import eventually, scheduler_is_up, secrets_path
 
 SERVICE_UNITS = ("mariadb", "rabbitmq-server", "memcached", "keystone", "glance-api", "cinder-api", "cinder-scheduler")
 

@@ -6,25 +6,13 @@ with podman, waits for systemd, then checks the APIs again without Ansible.
 
 from __future__ import annotations
 
-import subprocess
-from typing import Any
-
-from conftest import connect, eventually, instance_name, scheduler_is_up
-
-
-def systemd_is_up() -> None:
-    state = subprocess.run(
-        ["podman", "exec", instance_name(), "systemctl", "is-system-running"],
-        capture_output=True, text=True, check=False,
-    ).stdout.strip()
-    assert state in {"running", "degraded"}, state
+from aio_cloud import connect, eventually, restart_container, scheduler_is_up
 
 
 def test_services_come_back_after_a_container_restart() -> None:
-    subprocess.run(["podman", "restart", "--time", "60", instance_name()], check=True, capture_output=True)
-    eventually(systemd_is_up, timeout=180)
+    restart_container()
 
-    def token_images_and_scheduler() -> Any:
+    def token_images_and_scheduler() -> None:
         conn = connect()
         try:
             assert conn.authorize()

@@ -1,0 +1,171 @@
+"""What the AIO scenarios' tests share: credentials, clients, waits, restarts.
+
+The tests run on the deploy side (the machine running Molecule) and reach the
+container's APIs on its management address, as an operator would, with the
+secrets the run generated in the scenario's ephemeral directory. Each
+scenario's conftest.py puts this directory on sys.path and imports from here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+import openstack
+import pytest
+import yaml
+
+T = TypeVar("T")
+
+
+def instance_name() -> str:
+    """The container Molecule created for this scenario."""
+    return f"aio1-{os.environ['MOLECULE_SCENARIO_NAME']}"
+
+
+def management_address() -> str:
+    """The container's address on podman's bridge (its management address)."""
+    out = subprocess.run(
+        ["podman", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", instance_name()],
+        check=True, capture_output=True, text=True,
+    )
+    return out.stdout.strip()
+
+
+def secrets_path() -> Path:
+    """Where the secrets role wrote this scenario's secrets (see the Molecule base)."""
+    return Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "secrets" / "secrets.yml"
+
+
+def load_secrets() -> dict[str, str]:
+    """Every secret the run generated, by name."""
+    return yaml.safe_load(secrets_path().read_text())
+
+
+def connect() -> openstack.connection.Connection:
+    """An openstacksdk connection as the cloud's admin, on the internal endpoints."""
+    return openstack.connect(
+        auth_url=f"http://{management_address()}:5000/v3",
+        username="admin",
+        password=load_secrets()["keystone_admin_password"],
+        project_name="admin",
+        user_domain_name="Default",
+        project_domain_name="Default",
+        region_name="RegionOne",
+        interface="internal",
+        identity_api_version="3",
+        load_yaml_config=False,
+        load_envvars=False,
+    )
+
+
+def eventually(check: Callable[[], T], timeout: float = 120, interval: float = 3) -> T:
+    """Return check()'s result once it stops raising, or re-raise after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except Exception:  # noqa: BLE001 - any failure means "not yet"
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(interval)
+
+
+def run_playbook(playbook: Path, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
+    """Run ``playbook`` against the scenario's inventory as Molecule's converge does."""
+    return subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook), *args],
+        capture_output=True, text=True, check=False, timeout=timeout,
+    )
+
+
+def project_path(*parts: str) -> Path:
+    """A path in the collection checkout."""
+    return Path(os.environ["MOLECULE_PROJECT_DIRECTORY"]).joinpath(*parts)
+
+
+def converge_playbook() -> Path:
+    """The scenario's converge playbook (the real site.yml)."""
+    return Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"]) / "converge.yml"
+
+
+def systemd_is_up() -> None:
+    """Fail unless systemd in the container has finished starting."""
+    state = subprocess.run(
+        ["podman", "exec", instance_name(), "systemctl", "is-system-running"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()
+    assert state in {"running", "degraded"}, state
+
+
+def restart_container() -> None:
+    """Restart the container as a host reboot would, and wait for systemd."""
+    subprocess.run(["podman", "restart", "--time", "60", instance_name()], check=True, capture_output=True)
+    eventually(systemd_is_up, timeout=180)
+
+
+def scheduler_is_up(conn: Any) -> None:
+    """Fail unless cinder-scheduler reports itself up and enabled."""
+    schedulers = [s for s in conn.block_storage.services() if s.binary == "cinder-scheduler"]
+    assert schedulers, "no cinder-scheduler in the volume service list"
+    assert all(s.state == "up" and s.status == "enabled" for s in schedulers), schedulers
+
+
+@pytest.fixture(scope="module")
+def secrets() -> dict[str, str]:
+    """The generated secrets."""
+    return load_secrets()
+
+
+@pytest.fixture(scope="module")
+def address() -> str:
+    """The container's management address."""
+    return management_address()
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[openstack.connection.Connection]:
+    """An admin openstacksdk connection, closed after the module."""
+    conn = connect()
+    yield conn
+    conn.close()
+
+
+def smoke(report: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the operator's smoke test on a flat provider network, timings into ``report``."""
+    return run_playbook(
+        project_path("playbooks", "smoke.yml"),
+        "-e", "smoke_network_type=flat", "-e", "smoke_physical_network=physnet1",
+        "-e", f"smoke_report={report}", *extra,
+    )
+
+
+def compute_services_up(conn: Any) -> list[Any]:
+    """Fail unless every Nova service reports itself up and enabled."""
+    services = list(conn.compute.services())
+    binaries = {s.binary for s in services}
+    assert {"nova-conductor", "nova-scheduler", "nova-compute"} <= binaries, binaries
+    assert all(s.state == "up" and s.status == "enabled" for s in services), services
+    return services
+
+
+def network_agents_alive(conn: Any) -> list[Any]:
+    """Fail unless the linuxbridge, DHCP and metadata agents are alive."""
+    agents = list(conn.network.agents())
+    types = {a.agent_type for a in agents}
+    assert {"Linux bridge agent", "DHCP agent", "Metadata agent"} <= types, types
+    assert all(a.is_alive and a.is_admin_state_up for a in agents), agents
+    return agents
+
+
+def compute_and_network_up() -> None:
+    """With a fresh connection: every Nova service up and every network agent alive."""
+    conn = connect()
+    try:
+        compute_services_up(conn)
+        network_agents_alive(conn)
+    finally:
+        conn.close()
