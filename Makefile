@@ -17,7 +17,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
 # Molecule scenarios `make test` runs, in order; the slow ones have their own
 # targets and README lines.
-TEST_SCENARIOS ?= common ceph
+TEST_SCENARIOS ?= common ceph aio-compute
 
 .PHONY: help deps venv link image vm-image guest-image aio aio-destroy test lint unit sanity build molecule molecule-all clean constraints benchmark
 

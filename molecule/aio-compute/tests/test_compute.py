@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import compute_services_up, eventually, network_agents_alive, smoke
+from aio_cloud import compute_services_up, eventually, network_agents_alive, smoke
 
 SERVICE_UNITS = (
     "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",

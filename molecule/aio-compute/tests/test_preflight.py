@@ -8,13 +8,10 @@ run, the operator's message, and changed=0 in the recap.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
-from conftest import run_playbook
-
-CONVERGE = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ".")) / "converge.yml"
+from aio_cloud import converge_playbook, instance_name, run_playbook
 
 
 def recap(output: str) -> str:
@@ -31,8 +28,7 @@ def assert_refused(output: str, returncode: int, message: str) -> None:
 def test_an_inventory_host_that_does_not_resolve_is_refused(tmp_path: Path) -> None:
     extra = tmp_path / "ghost.yml"
     extra.write_text("all:\n  hosts:\n    ghost-compute-9:\n      ansible_host: 192.0.2.9\n")
-    host = f"aio1-{os.environ.get('MOLECULE_SCENARIO_NAME', 'aio-compute')}"
-    run = run_playbook(CONVERGE, "-i", str(extra), "--limit", host)
+    run = run_playbook(converge_playbook(), "-i", str(extra), "--limit", instance_name())
     assert_refused(run.stdout + run.stderr, run.returncode,
                    "these inventory host names do not resolve (getent hosts): ghost-compute-9")
 
@@ -40,6 +36,6 @@ def test_an_inventory_host_that_does_not_resolve_is_refused(tmp_path: Path) -> N
 def test_remove_unused_base_images_on_shared_storage_is_refused() -> None:
     overrides = {"nova_instances_path_shared": True,
                  "nova_nova_conf_overrides": {"image_cache": {"remove_unused_base_images": True}}}
-    run = run_playbook(CONVERGE, "-e", json.dumps(overrides))
+    run = run_playbook(converge_playbook(), "-e", json.dumps(overrides))
     assert_refused(run.stdout + run.stderr, run.returncode,
                    "but nova_nova_conf_overrides sets [image_cache] remove_unused_base_images to true")
