@@ -1,0 +1,3 @@
+"""Fixtures of the aio-ceph tests, from molecule/shared/tests/aio_cloud.py."""
+
+from aio_cloud import address, cloud, secrets  # noqa: F401  # pylint: disable=unused-import
