@@ -6,7 +6,7 @@ with podman, waits for systemd, then checks the APIs again without Ansible.
 
 from __future__ import annotations
 
-from aio_cloud import connect, eventually, restart_container, scheduler_is_up
+from aio_cloud import connect, eventually, listeners, management_address, restart_container, scheduler_is_up
 
 
 def test_services_come_back_after_a_container_restart() -> None:
@@ -22,3 +22,7 @@ def test_services_come_back_after_a_container_restart() -> None:
             conn.close()
 
     eventually(token_images_and_scheduler, timeout=240, interval=5)
+    # Nothing that booted with the container listens wider than configured.
+    assert listeners(3306) == {management_address(), "127.0.0.1"}
+    for port in (5000, 9292, 8776, 5672, 11211):
+        assert listeners(port) == {management_address()}, port

@@ -169,3 +169,12 @@ def compute_and_network_up() -> None:
         network_agents_alive(conn)
     finally:
         conn.close()
+
+
+def listeners(port: int) -> set[str]:
+    """Local addresses listening on TCP ``port`` inside the container."""
+    out = subprocess.run(
+        ["podman", "exec", instance_name(), "ss", "-Hltn", f"sport = :{port}"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
