@@ -8,30 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
 
-from aio_cloud import compute_services_up, eventually, instance_name, smoke
+from aio_cloud import compute_services_up, ephemeral_path, eventually, in_container, smoke
 
 GUEST_DISK = Path(os.environ.get("OPENDEPLOY_CACHE", "/var/cache/opendeploy")) / "guest-image" / "disk.raw"
-
-
-def in_container(*argv: str) -> str:
-    """Run a command in the container, return its stdout; fail on a non-zero exit."""
-    run = subprocess.run(["podman", "exec", instance_name(), *argv], capture_output=True, text=True, check=False)
-    assert run.returncode == 0, f"{argv}: {run.stderr}"
-    return run.stdout
 
 
 def rbd_images(pool: str) -> list[str]:
     """The RBD images of ``pool``."""
     return json.loads(in_container("rbd", "--pool", pool, "ls", "--format", "json"))
-
-
-def report_path(name: str) -> Path:
-    return Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / name
 
 
 def test_ceph_health_is_exactly_ok() -> None:
@@ -72,7 +60,7 @@ def test_an_image_and_a_volume_made_from_it_are_rbd_images(cloud: Any) -> None:
 
 def test_a_server_boots_from_a_volume_in_ceph(cloud: Any) -> None:
     eventually(lambda: compute_services_up(cloud), timeout=120)
-    report = report_path("smoke-boot-from-volume.json")
+    report = ephemeral_path("smoke-boot-from-volume.json")
     run = smoke(report, "-e", "smoke_boot_from_volume=true")
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     timings = json.loads(report.read_text())
@@ -81,7 +69,7 @@ def test_a_server_boots_from_a_volume_in_ceph(cloud: Any) -> None:
 
 
 def test_an_ephemeral_disk_is_an_rbd_image_in_the_vms_pool(cloud: Any) -> None:
-    report = report_path("smoke-ephemeral.json")
+    report = ephemeral_path("smoke-ephemeral.json")
     run = smoke(report, "-e", "smoke_keep=true")
     try:
         assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]

@@ -6,18 +6,13 @@ Runs last (pytest collects test files in name order).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from pathlib import Path
 
-from aio_cloud import compute_and_network_up, eventually, instance_name, restart_container, smoke
+from aio_cloud import compute_and_network_up, ephemeral_path, eventually, in_container, restart_container, smoke
 
 
 def ceph_is_healthy() -> None:
-    health = subprocess.run(["podman", "exec", instance_name(), "timeout", "20", "ceph", "health", "--connect-timeout", "15"],
-                            capture_output=True, text=True, check=False).stdout.strip()
-    pgs = subprocess.run(["podman", "exec", instance_name(), "timeout", "20", "ceph", "pg", "stat", "--format", "json"],
-                         capture_output=True, text=True, check=False).stdout
+    health = in_container("timeout", "20", "ceph", "health", "--connect-timeout", "15", check=False).strip()
+    pgs = in_container("timeout", "20", "ceph", "pg", "stat", "--format", "json", check=False)
     summary = json.loads(pgs)["pg_summary"]
     clean = sum(s["num"] for s in summary["num_pg_by_state"] if s["name"] == "active+clean")
     assert health == "HEALTH_OK" and clean == summary["num_pgs"], (health, summary)
@@ -28,7 +23,7 @@ def test_ceph_and_the_cloud_come_back_after_a_container_restart() -> None:
     eventually(ceph_is_healthy, timeout=300, interval=5)
 
     eventually(compute_and_network_up, timeout=300, interval=5)
-    report = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "smoke-after-restart.json"
+    report = ephemeral_path("smoke-after-restart.json")
     run = smoke(report, "-e", "smoke_boot_from_volume=true")
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert json.loads(report.read_text())["create_to_marker_s"]

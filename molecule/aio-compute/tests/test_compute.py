@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-from aio_cloud import compute_services_up, eventually, network_agents_alive, smoke
+from aio_cloud import assert_units_running, compute_services_up, ephemeral_path, eventually, listeners, network_agents_alive, smoke
 
 SERVICE_UNITS = (
     "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
@@ -16,16 +14,8 @@ SERVICE_UNITS = (
 )
 
 
-def report_path(name: str) -> Path:
-    """Where smoke.yml writes its timings (read by tools/benchmark)."""
-    return Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / name
-
-
 def test_every_service_is_running_and_enabled(host: Any) -> None:
-    for unit in SERVICE_UNITS:
-        service = host.service(unit)
-        assert service.is_running, unit
-        assert service.is_enabled, unit
+    assert_units_running(host, SERVICE_UNITS)
 
 
 def test_compute_service_list_shows_every_service_up(cloud: Any) -> None:
@@ -51,7 +41,7 @@ def test_catalog_lists_placement_compute_and_network(cloud: Any) -> None:
 
 
 def test_smoke_boots_the_guest_and_sees_its_marker() -> None:
-    report = report_path("smoke-timings.json")
+    report = ephemeral_path("smoke-timings.json")
     run = smoke(report)
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     timings = json.loads(report.read_text())
@@ -59,8 +49,6 @@ def test_smoke_boots_the_guest_and_sees_its_marker() -> None:
     assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"])
 
 
-def test_the_apis_listen_on_the_management_address_only(host: Any, address: str) -> None:
+def test_the_apis_listen_on_the_management_address_only(address: str) -> None:
     for port in (8778, 8774, 8775, 9696):
-        out = host.check_output(f"ss -Hltn 'sport = :{port}'")
-        listening = {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
-        assert listening == {address}, port
+        assert listeners(port) == {address}, port

@@ -9,22 +9,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from aio_cloud import eventually, scheduler_is_up, secrets_path
+from aio_cloud import assert_units_running, eventually, listeners, scheduler_is_up, secrets_path
 
 SERVICE_UNITS = ("mariadb", "rabbitmq-server", "memcached", "keystone", "glance-api", "cinder-api", "cinder-scheduler")
 
 
-def listeners(host: Any, port: int) -> set[str]:
-    """Local addresses listening on TCP ``port`` inside the container."""
-    out = host.check_output(f"ss -Hltn 'sport = :{port}'")
-    return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
-
-
 def test_every_service_is_running_and_enabled(host: Any) -> None:
-    for unit in SERVICE_UNITS:
-        service = host.service(unit)
-        assert service.is_running, unit
-        assert service.is_enabled, unit
+    assert_units_running(host, SERVICE_UNITS)
 
 
 def test_admin_gets_a_token(cloud: Any) -> None:
@@ -87,8 +78,8 @@ def test_rabbitmq_node_name_resolves(host: Any) -> None:
     assert host.run("getent hosts aio1").rc == 0
 
 
-def test_mariadb_listens_only_on_the_management_address_and_localhost(host: Any, address: str) -> None:
-    assert listeners(host, 3306) == {address, "127.0.0.1"}
+def test_mariadb_listens_only_on_the_management_address_and_localhost(address: str) -> None:
+    assert listeners(3306) == {address, "127.0.0.1"}
 
 
 def test_mariadb_root_is_local_only_and_each_service_has_its_database(host: Any) -> None:
@@ -103,9 +94,9 @@ def test_mariadb_root_is_local_only_and_each_service_has_its_database(host: Any)
         assert (service, "%") in pairs
 
 
-def test_memcached_and_the_apis_listen_on_the_management_address_only(host: Any, address: str) -> None:
+def test_memcached_and_the_apis_listen_on_the_management_address_only(address: str) -> None:
     for port in (11211, 5000, 9292, 8776, 5672):
-        assert listeners(host, port) == {address}, port
+        assert listeners(port) == {address}, port
 
 
 def test_config_files_holding_secrets_are_not_world_readable(host: Any) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
-from aio_cloud import converge_playbook, load_secrets
+from aio_cloud import converge_playbook, ephemeral_path, load_secrets, run_playbook
 
 
 def leaked_secrets(output: str) -> list[str]:
@@ -23,17 +22,14 @@ def leaked_secrets(output: str) -> list[str]:
 
 
 def test_the_converge_and_idempotence_runs_printed_no_secret() -> None:
-    log = Path(os.environ.get("ANSIBLE_LOG_PATH") or Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ansible.log")
+    log = Path(os.environ.get("ANSIBLE_LOG_PATH") or ephemeral_path("ansible.log"))
     output = log.read_text(errors="replace")
     assert "PLAY RECAP" in output, f"{log} holds no Ansible run"
     assert not leaked_secrets(output), f"secrets printed by Ansible: {leaked_secrets(output)}"
 
 
 def test_a_verbose_converge_in_diff_mode_prints_no_secret() -> None:
-    run = subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "-v", "--diff", str(converge_playbook())],
-        capture_output=True, text=True, check=False, timeout=1200,
-    )
+    run = run_playbook(converge_playbook(), "-v", "--diff", timeout=1200)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:]
     assert not leaked_secrets(output), f"secrets printed by Ansible: {leaked_secrets(output)}"

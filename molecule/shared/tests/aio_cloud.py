@@ -35,9 +35,21 @@ def management_address() -> str:
     return out.stdout.strip()
 
 
+def in_container(*argv: str, check: bool = True) -> str:
+    """Run a command in the container and return its stdout (fail on an error exit when ``check``)."""
+    run = subprocess.run(["podman", "exec", instance_name(), *argv], capture_output=True, text=True, check=False)
+    assert not check or run.returncode == 0, f"{argv}: {run.stderr}"
+    return run.stdout
+
+
+def ephemeral_path(*parts: str) -> Path:
+    """A path in the scenario's ephemeral directory (secrets, reports, the Ansible log)."""
+    return Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]).joinpath(*parts)
+
+
 def secrets_path() -> Path:
     """Where the secrets role wrote this scenario's secrets (see the Molecule base)."""
-    return Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "secrets" / "secrets.yml"
+    return ephemeral_path("secrets", "secrets.yml")
 
 
 def load_secrets() -> dict[str, str]:
@@ -94,10 +106,7 @@ def converge_playbook() -> Path:
 
 def systemd_is_up() -> None:
     """Fail unless systemd in the container has finished starting."""
-    state = subprocess.run(
-        ["podman", "exec", instance_name(), "systemctl", "is-system-running"],
-        capture_output=True, text=True, check=False,
-    ).stdout.strip()
+    state = in_container("systemctl", "is-system-running", check=False).strip()
     assert state in {"running", "degraded"}, state
 
 
@@ -105,6 +114,14 @@ def restart_container() -> None:
     """Restart the container as a host reboot would, and wait for systemd."""
     subprocess.run(["podman", "restart", "--time", "60", instance_name()], check=True, capture_output=True)
     eventually(systemd_is_up, timeout=180)
+
+
+def assert_units_running(host: Any, units: tuple[str, ...]) -> None:
+    """Fail unless every systemd unit in ``units`` runs and is enabled at boot."""
+    for unit in units:
+        service = host.service(unit)
+        assert service.is_running, unit
+        assert service.is_enabled, unit
 
 
 def scheduler_is_up(conn: Any) -> None:
@@ -173,8 +190,5 @@ def compute_and_network_up() -> None:
 
 def listeners(port: int) -> set[str]:
     """Local addresses listening on TCP ``port`` inside the container."""
-    out = subprocess.run(
-        ["podman", "exec", instance_name(), "ss", "-Hltn", f"sport = :{port}"],
-        check=True, capture_output=True, text=True,
-    ).stdout
+    out = in_container("ss", "-Hltn", f"sport = :{port}")
     return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
