@@ -1,5 +1,6 @@
 # opendeploy.openstack: one entry point for the product and its tests.
-#   make aio        deploy the all-in-one into a local systemd container
+#   make aio        deploy the all-in-one into a local systemd container (and,
+#                   for LVM, a storage VM)
 #   make test       everything CI runs (lint, unit, Molecule)
 # See README.md for the rest.
 
@@ -45,8 +46,11 @@ image: deps ## Build the local systemd container image (idempotent).
 aio: venv image ## Deploy the AIO (SCENARIO=lvm) into a local container.
 	ansible-playbook -i inventories/container playbooks/aio_container.yml -e scenario=$(SCENARIO)
 
-aio-destroy: ## Remove the AIO container of SCENARIO.
+# The storage VM (LVM scenarios) lives under $(OPENDEPLOY_CACHE)/aio/vms:
+# destroy with the OPENDEPLOY_CACHE the AIO was made with.
+aio-destroy: ## Remove the AIO container of SCENARIO and its storage VM.
 	podman rm --force --ignore opendeploy-aio-$(SCENARIO)
+	tools/vm/vmctl stop opendeploy-aio-$(subst _,-,$(SCENARIO))-storage --state-root $(OPENDEPLOY_CACHE)/aio/vms
 
 test: lint unit build guest-image molecule-all ## Everything CI runs.
 
