@@ -20,7 +20,7 @@ COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
 # targets and README lines.
 TEST_SCENARIOS ?= common ceph aio-compute
 
-.PHONY: help deps venv link image vm-image guest-image aio aio-destroy test lint unit sanity build molecule molecule-all clean constraints benchmark
+.PHONY: help deps venv link image vm-image guest-image aio aio-destroy aio-check test lint unit sanity build molecule molecule-all clean constraints benchmark
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ aio: venv image ## Deploy the AIO (SCENARIO=lvm) into a local container.
 aio-destroy: ## Remove the AIO container of SCENARIO and its storage VM.
 	podman rm --force --ignore opendeploy-aio-$(SCENARIO)
 	tools/vm/vmctl stop opendeploy-aio-$(subst _,-,$(SCENARIO))-storage --state-root $(OPENDEPLOY_CACHE)/aio/vms
+
+aio-check: ## Prove the AIO's volume service: service up, volume create/LV/delete.
+	tools/aio-check-volume $(SCENARIO)
 
 test: lint unit build guest-image molecule-all ## Everything CI runs.
 
