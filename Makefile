@@ -1,5 +1,6 @@
 # opendeploy.openstack: one entry point for the product and its tests.
-#   make aio        deploy the all-in-one into a local systemd container
+#   make aio        deploy the all-in-one into a local systemd container (and,
+#                   for LVM, a storage VM)
 #   make test       everything CI runs (lint, unit, Molecule)
 # See README.md for the rest.
 
@@ -19,7 +20,7 @@ COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
 # targets and README lines.
 TEST_SCENARIOS ?= common ceph aio-compute
 
-.PHONY: help deps venv link image vm-image guest-image aio aio-destroy test lint unit sanity build molecule molecule-all clean constraints benchmark
+.PHONY: help deps venv link image vm-image guest-image aio aio-destroy aio-check test lint unit sanity build molecule molecule-all clean constraints benchmark
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +46,14 @@ image: deps ## Build the local systemd container image (idempotent).
 aio: venv image ## Deploy the AIO (SCENARIO=lvm) into a local container.
 	ansible-playbook -i inventories/container playbooks/aio_container.yml -e scenario=$(SCENARIO)
 
-aio-destroy: ## Remove the AIO container of SCENARIO.
+# The storage VM (LVM scenarios) lives under $(OPENDEPLOY_CACHE)/aio/vms:
+# destroy with the OPENDEPLOY_CACHE the AIO was made with.
+aio-destroy: ## Remove the AIO container of SCENARIO and its storage VM.
 	podman rm --force --ignore opendeploy-aio-$(SCENARIO)
+	tools/vm/vmctl stop opendeploy-aio-$(subst _,-,$(SCENARIO))-storage --state-root $(OPENDEPLOY_CACHE)/aio/vms
+
+aio-check: ## Prove the AIO's volume service: service up, volume create/LV/delete.
+	tools/aio-check-volume $(SCENARIO)
 
 test: lint unit build guest-image molecule-all ## Everything CI runs.
 
