@@ -4,6 +4,12 @@ The tests run on the deploy side (the machine running Molecule) and reach the
 container's APIs on its management address, as an operator would, with the
 secrets the run generated in the scenario's ephemeral directory. Each
 scenario's conftest.py puts this directory on sys.path and imports from here.
+
+A multi-node scenario points these helpers at its controller before it
+imports them: OPENDEPLOY_TEST_INSTANCE names the controller's container and
+OPENDEPLOY_TEST_ADDRESS gives its management address (from the cloud plan);
+without them the AIO container aio1-<scenario> and its podman address are
+used.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ T = TypeVar("T")
 
 
 def instance_name() -> str:
-    """The container Molecule created for this scenario."""
-    return f"aio1-{os.environ['MOLECULE_SCENARIO_NAME']}"
+    """The container Molecule created for this scenario (a multi-node scenario's controller)."""
+    return os.environ.get("OPENDEPLOY_TEST_INSTANCE") or f"aio1-{os.environ['MOLECULE_SCENARIO_NAME']}"
 
 
 def management_address() -> str:
     """The container's address on podman's bridge (its management address)."""
+    if os.environ.get("OPENDEPLOY_TEST_ADDRESS"):
+        return os.environ["OPENDEPLOY_TEST_ADDRESS"]
     out = subprocess.run(
         ["podman", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", instance_name()],
         check=True, capture_output=True, text=True,
@@ -35,9 +43,9 @@ def management_address() -> str:
     return out.stdout.strip()
 
 
-def in_container(*argv: str, check: bool = True) -> str:
-    """Run a command in the container and return its stdout (fail on an error exit when ``check``)."""
-    run = subprocess.run(["podman", "exec", instance_name(), *argv], capture_output=True, text=True, check=False)
+def in_container(*argv: str, check: bool = True, instance: str = "") -> str:
+    """Run a command in the container (or ``instance``) and return its stdout (fail on an error exit when ``check``)."""
+    run = subprocess.run(["podman", "exec", instance or instance_name(), *argv], capture_output=True, text=True, check=False)
     assert not check or run.returncode == 0, f"{argv}: {run.stderr}"
     return run.stdout
 
@@ -86,10 +94,15 @@ def eventually(check: Callable[[], T], timeout: float = 120, interval: float = 3
             time.sleep(interval)
 
 
-def run_playbook(playbook: Path, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
-    """Run ``playbook`` against the scenario's inventory as Molecule's converge does."""
+def inventory_directory() -> str:
+    """The scenario's inventory directory, which Molecule's own runs use (its file, plus linked sources)."""
+    return str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
+
+
+def run_playbook(playbook: Path, *args: str, timeout: int = 1800, inventory: str = "") -> subprocess.CompletedProcess:
+    """Run ``playbook`` against the scenario's inventory (or ``inventory``) as Molecule's converge does."""
     return subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook), *args],
+        ["ansible-playbook", "-i", inventory or inventory_directory(), str(playbook), *args],
         capture_output=True, text=True, check=False, timeout=timeout,
     )
 

@@ -1,0 +1,30 @@
+"""The scenario's cloud plans, read through the cloud_plan inventory plugin (ansible-inventory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+PLAN = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"]) / "cloud_plan.yml"
+GROWN_PLAN = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"]) / "grown.cloud_plan.yml"
+
+
+def plan_inventory(plan: Path) -> dict:
+    """``ansible-inventory --list`` of a plan: groups and the variables of every host."""
+    out = subprocess.run(["ansible-inventory", "-i", str(plan), "--list", "--export"],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def host_vars(plan: Path, host: str) -> dict:
+    """The variables the plugin gives ``host`` in ``plan``."""
+    out = subprocess.run(["ansible-inventory", "-i", str(plan), "--host", host],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def group(plan: Path, name: str) -> list[str]:
+    """The hosts of group ``name`` in ``plan``, in plan order."""
+    return plan_inventory(plan).get(name, {}).get("hosts", [])

@@ -1,0 +1,78 @@
+"""One controller and two computes from the cloud plan: every compute boots a server.
+
+The tests reach the cloud as an operator does: openstacksdk on the deploy
+side against the controller's API (its address from the plan), the
+operator's playbooks/smoke.yml pinned to each compute with
+smoke_availability_zone=nova:HOST, and podman for what only the hosts know.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+import pytest
+from mn_plan import PLAN, group, host_vars
+from aio_cloud import compute_services_up, ephemeral_path, eventually, in_container, listeners, network_agents_alive, smoke
+
+HOSTS = group(PLAN, "controllers") + group(PLAN, "computes")
+COMPUTES = group(PLAN, "computes")
+
+
+def podman_address(container: str) -> str:
+    """The container's address on podman's default network."""
+    out = subprocess.run(
+        ["podman", "inspect", "--format", '{{(index .NetworkSettings.Networks "podman").IPAddress}}', container],
+        check=True, capture_output=True, text=True,
+    )
+    return out.stdout.strip()
+
+
+@pytest.mark.parametrize("name", HOSTS)
+def test_each_container_runs_at_the_address_the_plan_gives_its_host(name: str) -> None:
+    planned = host_vars(PLAN, name)
+    assert podman_address(planned["ansible_host"]) == planned["management_address"]
+
+
+@pytest.mark.parametrize("name", HOSTS)
+def test_each_host_resolves_every_host_of_the_plan_to_its_planned_address(name: str) -> None:
+    container = host_vars(PLAN, name)["ansible_host"]
+    for other in HOSTS:
+        resolved = in_container("getent", "hosts", other, instance=container).split()
+        assert resolved[0] == host_vars(PLAN, other)["management_address"], (name, other, resolved)
+
+
+def test_compute_service_list_shows_each_compute_up(cloud: Any) -> None:
+    services = eventually(lambda: compute_services_up(cloud), timeout=180)
+    computes = {s.host for s in services if s.binary == "nova-compute"}
+    assert computes == set(COMPUTES), computes
+
+
+def test_network_agent_list_shows_a_linuxbridge_agent_on_every_host(cloud: Any) -> None:
+    agents = eventually(lambda: network_agents_alive(cloud), timeout=180)
+    bridges = {a.host for a in agents if a.agent_type == "Linux bridge agent"}
+    assert bridges == set(HOSTS), bridges
+    dhcp = {a.host for a in agents if a.agent_type == "DHCP agent"}
+    assert dhcp == set(group(PLAN, "controllers")), dhcp
+
+
+def test_hypervisor_list_shows_each_compute(cloud: Any) -> None:
+    names = {h.name.split(".")[0] for h in cloud.compute.hypervisors()}
+    assert names == set(COMPUTES), names
+
+
+def test_the_apis_listen_on_the_controller_management_address_only(address: str) -> None:
+    for port in (8778, 8774, 8775, 9696):
+        assert listeners(port) == {address}, port
+
+
+@pytest.mark.parametrize("compute", COMPUTES)
+def test_smoke_boots_a_server_on_each_compute_and_sees_its_marker(compute: str) -> None:
+    report = ephemeral_path(f"smoke-{compute}.json")
+    run = smoke(report, "-e", f"smoke_availability_zone=nova:{compute}")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    timings = json.loads(report.read_text())
+    assert timings["compute_host"] == compute, timings
+    assert float(timings["create_to_active_s"]) > 0
+    assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"])

@@ -1,0 +1,79 @@
+"""Growing the cloud: a third compute joins with `site.yml --limit` on the grown plan.
+
+Runs last (pytest collects test files in name order). grown.cloud_plan.yml
+is the scenario's plan plus mn-compute3 (create.yml started its container).
+The run is limited to the new host: the controller plays have no host, and
+the controller's only change is the cell host discovery the compute role
+delegates to it. Then a server boots on the new compute.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from mn_plan import GROWN_PLAN, PLAN, group, host_vars
+from aio_cloud import compute_services_up, converge_playbook, ephemeral_path, eventually, in_container, run_playbook, smoke
+
+NEW = sorted(set(group(GROWN_PLAN, "computes")) - set(group(PLAN, "computes")))
+CONTROLLER = group(PLAN, "controllers")[0]
+DISCOVERY = "Map this host into its cell"
+CONTROL_UNITS = ("mariadb", "rabbitmq-server", "memcached", "keystone", "glance-api", "placement-api", "nova-api",
+                 "nova-conductor", "nova-scheduler", "neutron-api", "neutron-rpc-server", "neutron-dhcp-agent",
+                 "neutron-linuxbridge-agent")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+RESULT = re.compile(r"^(ok|changed|skipping|failed|fatal): \[([^\]]+)\]")
+
+
+def controller_changes(output: str) -> list[tuple[str, str]]:
+    """(task, result label) of every changed result on or delegated to the controller."""
+    task, found = "", []
+    for line in ANSI.sub("", output).splitlines():
+        if line.startswith("TASK ["):
+            task = line[len("TASK ["):].rsplit("]", 1)[0]
+        match = RESULT.match(line.strip())
+        if match and match.group(1) == "changed" and CONTROLLER in match.group(2):
+            found.append((task, match.group(2)))
+    return found
+
+
+def main_pids() -> dict[str, str]:
+    """The main PID of each control-plane unit on the controller (a restart changes it)."""
+    return {unit: in_container("systemctl", "show", "-p", "MainPID", "--value", unit).strip() for unit in CONTROL_UNITS}
+
+
+def test_the_grown_plan_adds_one_compute_and_moves_no_host() -> None:
+    assert NEW == ["mn-compute3"], NEW
+    for name in group(PLAN, "controllers") + group(PLAN, "computes"):
+        assert host_vars(GROWN_PLAN, name)["management_address"] == host_vars(PLAN, name)["management_address"]
+
+
+def test_a_run_limited_to_the_new_compute_changes_only_cell_discovery_on_the_controller() -> None:
+    in_container("touch", "/run/opendeploy-before-add-compute")
+    pids = main_pids()
+    run = run_playbook(converge_playbook(), "--limit", ",".join(NEW), inventory=str(GROWN_PLAN), timeout=3600)
+    output = run.stdout + run.stderr
+    ephemeral_path("add-compute.log").write_text(output)
+    assert run.returncode == 0, output[-6000:]
+    recap = ANSI.sub("", output[output.rindex("PLAY RECAP"):])
+    assert re.search(rf"^{NEW[0]}\s+:.*failed=0", recap, re.M), recap
+    assert CONTROLLER not in recap, recap
+    changes = controller_changes(output)
+    assert {task.split(" : ")[-1] for task, _ in changes} == {DISCOVERY}, changes
+    assert in_container("find", "/etc", "-newer", "/run/opendeploy-before-add-compute").strip() == ""
+    assert main_pids() == pids
+
+
+def test_the_new_compute_reports_its_service_up(cloud: Any) -> None:
+    services = eventually(lambda: compute_services_up(cloud), timeout=180)
+    assert set(NEW) <= {s.host for s in services if s.binary == "nova-compute"}
+
+
+def test_smoke_boots_a_server_on_the_new_compute() -> None:
+    report = ephemeral_path(f"smoke-{NEW[0]}.json")
+    run = smoke(report, "-e", f"smoke_availability_zone=nova:{NEW[0]}")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    timings = json.loads(report.read_text())
+    assert timings["compute_host"] == NEW[0], timings
+    assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"]) > 0
