@@ -60,7 +60,7 @@ def test_a_run_limited_to_the_new_compute_changes_only_cell_discovery_on_the_con
     assert re.search(rf"^{NEW[0]}\s+:.*failed=0", recap, re.M), recap
     assert CONTROLLER not in recap, recap
     changes = controller_changes(output)
-    assert {task.split(" : ")[-1] for task, _ in changes} == {DISCOVERY}, changes
+    assert {change[0].split(" : ")[-1] for change in changes} == {DISCOVERY}, changes
     assert in_container("find", "/etc", "-newer", "/run/opendeploy-before-add-compute").strip() == ""
     assert main_pids() == pids
 
