@@ -4,7 +4,9 @@ Runs last (pytest collects test files in name order). grown.cloud_plan.yml
 is the scenario's plan plus mn-compute3 (create.yml started its container).
 The run is limited to the new host: the controller plays have no host, and
 the controller's only change is the cell host discovery the compute role
-delegates to it. Then a server boots on the new compute.
+delegates to it. Then a server boots on the new compute, and
+playbooks/hosts_file.yml tells the existing computes the new host's name
+(their /etc/hosts only).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 from typing import Any
 
 from mn_plan import GROWN_PLAN, PLAN, group, host_vars
-from aio_cloud import compute_services_up, converge_playbook, ephemeral_path, eventually, in_container, run_playbook, smoke
+from aio_cloud import (compute_services_up, converge_playbook, ephemeral_path, eventually, in_container, project_path,
+                       run_playbook, smoke)
 
 NEW = sorted(set(group(GROWN_PLAN, "computes")) - set(group(PLAN, "computes")))
 CONTROLLER = group(PLAN, "controllers")[0]
@@ -77,3 +80,28 @@ def test_smoke_boots_a_server_on_the_new_compute() -> None:
     timings = json.loads(report.read_text())
     assert timings["compute_host"] == NEW[0], timings
     assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"]) > 0
+
+
+def resolves(container: str, name: str) -> str:
+    """The address ``name`` resolves to in ``container`` ("" when it does not resolve)."""
+    found = in_container("getent", "hosts", name, check=False, instance=container).split()
+    return found[0] if found else ""
+
+
+def test_hosts_file_playbook_lets_the_existing_computes_resolve_the_new_one() -> None:
+    old_computes = group(PLAN, "computes")
+    new_address = host_vars(GROWN_PLAN, NEW[0])["management_address"]
+    assert {resolves(c, NEW[0]) for c in old_computes} == {""}, "the --limit run already told the other computes"
+    in_container("touch", "/run/opendeploy-before-hosts-file")
+    run = run_playbook(project_path("playbooks", "hosts_file.yml"), inventory=str(GROWN_PLAN), timeout=600)
+    output = ANSI.sub("", run.stdout + run.stderr)
+    assert run.returncode == 0, output[-6000:]
+    recap = output[output.rindex("PLAY RECAP"):]
+    for name in old_computes:
+        assert re.search(rf"^{name}\s+:.*changed=1\s.*failed=0", recap, re.M), recap
+    assert re.search(rf"^{NEW[0]}\s+:.*changed=0\s.*failed=0", recap, re.M), recap
+    assert CONTROLLER not in recap, recap
+    assert {resolves(c, NEW[0]) for c in old_computes} == {new_address}
+    assert in_container("find", "/etc", "-newer", "/run/opendeploy-before-hosts-file").strip() == ""
+    again = run_playbook(project_path("playbooks", "hosts_file.yml"), inventory=str(GROWN_PLAN), timeout=600)
+    assert again.returncode == 0 and not re.search(r"changed=[1-9]", ANSI.sub("", again.stdout)), again.stdout[-3000:]
