@@ -1,7 +1,12 @@
-"""The scenario's cloud plans, read through the cloud_plan inventory plugin (ansible-inventory)."""
+"""The scenario's cloud plans, read through the cloud_plan inventory plugin (ansible-inventory).
+
+The plans do not change during a test run, so each is read once per question
+(lru_cache): the tests ask for the same hosts' variables many times.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -11,6 +16,7 @@ PLAN = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"]) / "cloud_plan.yml"
 GROWN_PLAN = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"]) / "grown.cloud_plan.yml"
 
 
+@functools.lru_cache(maxsize=None)
 def plan_inventory(plan: Path) -> dict:
     """``ansible-inventory --list`` of a plan: groups and the variables of every host."""
     out = subprocess.run(["ansible-inventory", "-i", str(plan), "--list", "--export"],
@@ -18,6 +24,7 @@ def plan_inventory(plan: Path) -> dict:
     return json.loads(out.stdout)
 
 
+@functools.lru_cache(maxsize=None)
 def host_vars(plan: Path, host: str) -> dict:
     """The variables the plugin gives ``host`` in ``plan``."""
     out = subprocess.run(["ansible-inventory", "-i", str(plan), "--host", host],
