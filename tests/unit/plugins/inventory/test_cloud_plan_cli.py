@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[4]
 BIN = Path(sys.executable).parent
-EXAMPLES = ROOT / "inventories" / "multinode"
+EXAMPLE_INVENTORIES = ROOT / "inventories" / "multinode"
 EXPECTED_GRAPH = {
     "controllers": {"controller1"},
     "computes": {"compute1", "compute2"},
@@ -47,17 +47,17 @@ def graph_groups(graph: str) -> dict[str, set[str]]:
 
 
 def test_graph_of_the_example_plan_shows_every_group_and_host() -> None:
-    groups = graph_groups(ansible("ansible-inventory", "-i", str(EXAMPLES / "cloud_plan.yml"), "--graph"))
+    groups = graph_groups(ansible("ansible-inventory", "-i", str(EXAMPLE_INVENTORIES / "cloud_plan.yml"), "--graph"))
     assert {name: groups.get(name) for name in EXPECTED_GRAPH} == EXPECTED_GRAPH
 
 
 def test_graph_of_the_static_example_matches_the_plan() -> None:
-    groups = graph_groups(ansible("ansible-inventory", "-i", str(EXAMPLES / "static.yml"), "--graph"))
+    groups = graph_groups(ansible("ansible-inventory", "-i", str(EXAMPLE_INVENTORIES / "static.yml"), "--graph"))
     assert {name: groups.get(name) for name in EXPECTED_GRAPH} == EXPECTED_GRAPH
 
 
 def test_host_shows_each_host_its_management_address_as_ansible_host() -> None:
-    plan = str(EXAMPLES / "cloud_plan.yml")
+    plan = str(EXAMPLE_INVENTORIES / "cloud_plan.yml")
     for name in set().union(*EXPECTED_GRAPH.values()):
         hvars = json.loads(ansible("ansible-inventory", "-i", plan, "--host", name))
         assert hvars["ansible_host"] == hvars["management_address"], name
