@@ -37,9 +37,9 @@ def run_unit_commands(unit: Path, key: str) -> tuple[float, str]:
     environment = dict(os.environ)
     commands = []
     for line in unit.read_text().splitlines():
-        name, _, value = line.partition("=")
+        name, value = line.split("=", 1) if "=" in line else (line, "")
         if name == "Environment":
-            variable, _, setting = value.partition("=")
+            variable, setting = value.split("=", 1)
             environment[variable] = setting
         elif name == key:
             commands.append(shlex.split(value))
