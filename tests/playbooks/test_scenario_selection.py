@@ -48,7 +48,7 @@ def test_unknown_scenario_word_stops_site_yml_fast_and_changes_nothing() -> None
     result, seconds = run_playbook("site.yml", "bogus")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert seconds < 10, f"took {seconds:.1f}s"
+    assert seconds < 30, f"took {seconds:.1f}s"  # seconds, not minutes; loose for loaded machines
     assert "Unknown scenario word 'bogus'" in output
     assert "Valid words: aio, ceph, drbd, lvm." in output
     # Only the deploy-side resolution ran (the preflight play, on localhost):
