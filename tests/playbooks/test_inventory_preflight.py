@@ -44,10 +44,12 @@ NO_CONNECTION = "opendeploy_test_no_such_connection"
 FAST = 30
 
 
-def run(*command: str, scenario: str | None = None) -> tuple[subprocess.CompletedProcess, str, float]:
+def run(
+    *command: str, scenario: str | None = None, env_extra: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, str, float]:
     """Run an Ansible tool from the repository root with the project's ansible.cfg."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", **(env_extra or {}))
     env.pop("SCENARIO", None)
     if scenario is not None:
         env["SCENARIO"] = scenario
@@ -105,6 +107,18 @@ def test_refused_cloud_plan_fails_ansible_inventory(plan: str) -> None:
     assert result.returncode != 0, output[-3000:]
     assert BAD_PLANS[plan] in output
     assert "@all" not in result.stdout
+
+
+def test_refused_cloud_plan_stops_site_yml_even_with_ansibles_default_settings() -> None:
+    # An operator's own configuration, without any_unparsed_is_failed: Ansible
+    # only warns and goes on with an empty inventory, where the preflight
+    # play finds no controller and stops the run.
+    defaults = {"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "false", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "false"}
+    plan = str(DATA / "misspelt_key.cloud_plan.yml")
+    result, output, seconds = run("ansible-playbook", "-i", plan, "site.yml", env_extra=defaults)
+    assert_refused_in_preflight(output, result.returncode, seconds)
+    assert BAD_PLANS["misspelt_key"] in output
+    assert "Groups with hosts in this inventory: none (the inventory has no host at all)." in output
 
 
 def test_missing_inventory_source_is_an_error_too(tmp_path: Path) -> None:
