@@ -198,7 +198,7 @@ def test_operator_playbooks_refuse_an_inventory_without_their_group(
 @pytest.mark.parametrize(
     ("scenario", "groups"),
     [
-        # inventories/container and molecule/aio-compute: no storage host
+        # inventories/container and molecule/aio-control: no storage host
         # (make aio adds one at run time, or none); storage is never required.
         ("lvm", {"controllers": ["aio1"], "computes": ["aio1"], "ceph_osds": ["aio1"]}),
         ("aio_lvm", {"controllers": ["aio1"], "computes": ["aio1"]}),
