@@ -32,11 +32,6 @@ def instance_name() -> str:
     return os.environ.get("OPENDEPLOY_TEST_INSTANCE") or f"aio1-{os.environ['MOLECULE_SCENARIO_NAME']}"
 
 
-def inventory_host() -> str:
-    """The container's name in the Ansible inventory (make aio's inventory calls it aio1)."""
-    return os.environ.get("OPENDEPLOY_TEST_HOST") or instance_name()
-
-
 def management_address() -> str:
     """The container's address on podman's bridge (its management address)."""
     if os.environ.get("OPENDEPLOY_TEST_ADDRESS"):
