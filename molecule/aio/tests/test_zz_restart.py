@@ -52,8 +52,20 @@ def run_unit_commands(unit: Path, key: str) -> tuple[float, str]:
     return time.monotonic() - start, errors
 
 
+def dhcp_syncs_completed() -> int:
+    """How often the DHCP agent has finished its full sync (at its start, and after a resync)."""
+    log = in_container("cat", "/var/log/neutron/neutron-dhcp-agent.log", check=False)
+    return log.count("Synchronizing state complete")
+
+
+def assert_dhcp_synced_since(before: int) -> None:
+    """Fail until the DHCP agent has completed a full sync since ``before`` syncs were counted."""
+    assert dhcp_syncs_completed() > before, "the DHCP agent has not finished its start-up sync"
+
+
 def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     boot_order = units()
+    syncs_before = dhcp_syncs_completed()
     stop_times = {}
     for unit in reversed(boot_order):
         stop_times[unit.name], stderr = run_unit_commands(unit, "ExecStop")
@@ -71,6 +83,11 @@ def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     mariadb_log = in_container("journalctl", "--no-pager", "-b", "-u", "mariadb")
     assert "crash recovery" not in mariadb_log, mariadb_log[-3000:]
     eventually(compute_and_network_up, timeout=600, interval=5)
+    # An agent reports alive before it serves: a server booted before the
+    # DHCP agent has synced the existing network `public` again gets no
+    # address (seen here: the guest's DHCP ran a minute before the agent's
+    # start-up sync).
+    eventually(lambda: assert_dhcp_synced_since(syncs_before), timeout=600, interval=5)
     print(f"boot to API (container start to every Nova service and network agent up): {time.monotonic() - started:.0f} s")
     assert listeners(3306) == {management_address(), "127.0.0.1"}
 
