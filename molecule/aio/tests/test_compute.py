@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from typing import Any
 
 from aio_cloud import (assert_units_running, compute_services_up, connect, ephemeral_path, eventually, in_container, listeners,
@@ -31,6 +33,16 @@ def test_hypervisor_list_shows_the_compute_host(cloud: Any, host: Any) -> None:
     hostname = host.check_output("hostname").strip()
     names = [h.name for h in cloud.compute.hypervisors()]
     assert any(name.split(".")[0] == hostname for name in names), names
+
+
+def test_the_storage_vm_is_the_compute_host_of_zone_storage(cloud: Any, host: Any) -> None:
+    """LVM: the storage VM attaches the volumes (iSCSI), in its own zone; servers naming no zone stay in the container."""
+    zones = {service.host: service.availability_zone for service in cloud.compute.services() if service.binary == "nova-compute"}
+    hostname = host.check_output("hostname").strip()
+    storage_vm = "opendeploy-aio-" + os.environ["SCENARIO"].replace("_", "-") + "-storage"
+    assert zones == {hostname: "nova", storage_vm: "storage"}, zones
+    nova_conf = host.file("/etc/nova/nova.conf").content_string
+    assert re.search(r"^default_schedule_zone = nova$", nova_conf, re.M), "no default_schedule_zone = nova"
 
 
 def test_catalog_lists_placement_compute_and_network(cloud: Any) -> None:
