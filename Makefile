@@ -18,7 +18,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .ansible/collections/ansible_collections/opendeploy/openstack
 # Molecule scenarios `make test` runs, in order; the slow ones have their own
 # targets and README lines.
-TEST_SCENARIOS ?= common ceph aio-compute
+TEST_SCENARIOS ?= common ceph aio
 
 .PHONY: help deps venv link image vm-image guest-image aio aio-destroy aio-check test lint unit sanity build molecule molecule-all clean constraints benchmark
 
@@ -44,16 +44,21 @@ image: deps ## Build the local systemd container image (idempotent).
 	tools/container-image
 
 aio: venv image ## Deploy the AIO (SCENARIO=lvm) into a local container.
+	tools/guest-image/build >/dev/null
 	ansible-playbook -i inventories/container playbooks/aio_container.yml -e scenario=$(SCENARIO)
 
 # The storage VM (LVM scenarios) lives under $(OPENDEPLOY_CACHE)/aio/vms:
 # destroy with the OPENDEPLOY_CACHE the AIO was made with.
-aio-destroy: ## Remove the AIO container of SCENARIO and its storage VM.
+AIO_UNITS = opendeploy-aio-$(SCENARIO).service opendeploy-aio-$(subst _,-,$(SCENARIO))-storage.service
+aio-destroy: ## Remove the AIO container of SCENARIO, its storage VM and their boot units.
+	if [ -d /run/systemd/system ]; then systemctl disable $(AIO_UNITS) 2>/dev/null || true; fi
+	rm -f $(addprefix /etc/systemd/system/,$(AIO_UNITS)) $(addprefix $(OPENDEPLOY_CACHE)/aio/units/,$(AIO_UNITS))
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	podman rm --force --ignore opendeploy-aio-$(SCENARIO)
 	tools/vm/vmctl stop opendeploy-aio-$(subst _,-,$(SCENARIO))-storage --state-root $(OPENDEPLOY_CACHE)/aio/vms
 
-aio-check: ## Prove the AIO's volume service: service up, volume create/LV/delete.
-	tools/aio-check-volume $(SCENARIO)
+aio-check: venv ## Prove the AIO works: boot the test guest, a config drive, a volume; timings.
+	tools/aio-check $(SCENARIO)
 
 test: lint unit build guest-image molecule-all ## Everything CI runs.
 
@@ -88,7 +93,7 @@ guest-image: deps ## Build the test guest (kernel + busybox initramfs) and boot 
 	tools/guest-image/build
 	tools/guest-image/selftest
 
-benchmark: venv image ## Converge timings: make benchmark SCENARIO=aio-compute [BENCHMARK_ARGS=--smoke].
+benchmark: venv image ## Converge timings: make benchmark SCENARIO=aio [BENCHMARK_ARGS=--smoke].
 	env -u SCENARIO tools/benchmark $(BENCHMARK_ARGS) $(SCENARIO)
 
 constraints: ## Re-pin the toolchain from a fresh resolve.

@@ -1,8 +1,9 @@
 """Run the real playbooks to prove scenario selection, good and bad.
 
 These call ansible-playbook against inventories/aio (this machine, local
-connection) and check that a bad scenario word stops the run before any task
-reaches the host.
+connection) and check that a bad scenario word stops the run in its first
+play, on the deploy host (playbooks/preflight.yml), before any task reaches
+the host.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ def run_playbook(
     return result, time.monotonic() - start
 
 
-def recap(output: str) -> dict[str, int]:
-    """Parse the PLAY RECAP line of host aio1."""
-    line = re.search(r"^aio1\s+:\s+(.*)$", output, re.MULTILINE)
+def recap(output: str, host: str = "aio1") -> dict[str, int]:
+    """Parse the PLAY RECAP line of ``host``."""
+    line = re.search(rf"^{re.escape(host)}\s+:\s+(.*)$", output, re.MULTILINE)
     assert line, output
     return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", line.group(1))}
 
@@ -47,12 +48,14 @@ def test_unknown_scenario_word_stops_site_yml_fast_and_changes_nothing() -> None
     result, seconds = run_playbook("site.yml", "bogus")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert seconds < 10, f"took {seconds:.1f}s"
+    assert seconds < 30, f"took {seconds:.1f}s"  # seconds, not minutes; loose for loaded machines
     assert "Unknown scenario word 'bogus'" in output
     assert "Valid words: aio, ceph, drbd, lvm." in output
-    # Only the deploy-side resolution ran: no task reached the host.
-    assert recap(output) == {"ok": 0, "changed": 0, "unreachable": 0, "failed": 1,
-                             "skipped": 0, "rescued": 0, "ignored": 0}
+    # Only the deploy-side resolution ran (the preflight play, on localhost):
+    # no task reached the host, which is not even in the recap.
+    assert recap(output, "localhost") == {"ok": 0, "changed": 0, "unreachable": 0, "failed": 1,
+                                          "skipped": 0, "rescued": 0, "ignored": 0}
+    assert not re.search(r"^aio1\s+:", output, re.MULTILINE)
     assert "Prepare every host" not in output
     assert "Gathering Facts" not in output
 

@@ -1,0 +1,86 @@
+"""make aio's cloud boots a guest: its resources, smoke test, config drive, service and agent lists, hypervisor."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aio_cloud import (assert_units_running, compute_services_up, connect, ephemeral_path, eventually, in_container, listeners,
+                       network_agents_alive, smoke)
+
+SERVICE_UNITS = (
+    "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
+    "nova-novncproxy", "nova-compute", "libvirtd", "neutron-api", "neutron-rpc-server",
+    "neutron-linuxbridge-agent", "neutron-dhcp-agent", "neutron-metadata-agent",
+)
+
+
+def test_every_service_is_running_and_enabled(host: Any) -> None:
+    assert_units_running(host, SERVICE_UNITS)
+
+
+def test_compute_service_list_shows_every_service_up(cloud: Any) -> None:
+    eventually(lambda: compute_services_up(cloud), timeout=120)
+
+
+def test_network_agent_list_shows_every_agent_alive(cloud: Any) -> None:
+    eventually(lambda: network_agents_alive(cloud), timeout=120)
+
+
+def test_hypervisor_list_shows_the_compute_host(cloud: Any, host: Any) -> None:
+    hostname = host.check_output("hostname").strip()
+    names = [h.name for h in cloud.compute.hypervisors()]
+    assert any(name.split(".")[0] == hostname for name in names), names
+
+
+def test_catalog_lists_placement_compute_and_network(cloud: Any) -> None:
+    services = {service.id: service.type for service in cloud.identity.services()}
+    endpoints = list(cloud.identity.endpoints())
+    for service_type in ("placement", "compute", "network"):
+        interfaces = {e.interface for e in endpoints if services.get(e.service_id) == service_type}
+        assert interfaces == {"public", "internal", "admin"}, service_type
+
+
+def test_smoke_boots_the_guest_and_sees_its_marker() -> None:
+    report = ephemeral_path("smoke-timings.json")
+    run = smoke(report)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    timings = json.loads(report.read_text())
+    assert float(timings["create_to_active_s"]) > 0
+    assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"])
+
+
+def test_the_apis_listen_on_the_management_address_only(address: str) -> None:
+    for port in (8778, 8774, 8775, 9696):
+        assert listeners(port) == {address}, port
+
+
+def test_make_aio_created_the_network_flavors_and_image_a_user_needs(cloud: Any) -> None:
+    public = cloud.network.find_network("public")
+    assert public is not None and public.is_router_external and public.is_shared, public
+    assert public.provider_network_type == "flat" and public.provider_physical_network == "physnet1", public
+    subnets = [cloud.network.get_subnet(subnet_id) for subnet_id in public.subnet_ids]
+    assert [(s.cidr, s.gateway_ip, s.is_dhcp_enabled) for s in subnets] == [("172.24.4.0/24", "172.24.4.1", True)]
+    assert {"m1.tiny", "m1.small"} <= {flavor.name for flavor in cloud.compute.flavors()}
+    image = cloud.image.find_image("opendeploy-guest")
+    assert image is not None and image.status == "active" and image.visibility == "public", image
+
+
+def test_the_container_reaches_the_provider_network_through_its_veth() -> None:
+    assert "172.24.4.1/24" in in_container("ip", "-o", "-4", "address", "show", "dev", "provider0p")
+
+
+def test_a_server_with_a_config_drive_boots_and_gets_the_drive() -> None:
+    report = ephemeral_path("smoke-config-drive.json")
+    run = smoke(report, "-e", "smoke_config_drive=true", "-e", "smoke_keep=true", "-e", "smoke_prefix=opendeploy-cd")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    server = json.loads(report.read_text())["server"]
+    try:
+        # nova-compute builds the drive with genisoimage: ISO 9660, label config-2.
+        probe = in_container("blkid", "-o", "export", f"/var/lib/nova/instances/{server}/disk.config")
+        assert "TYPE=iso9660" in probe and "LABEL=config-2" in probe, probe
+    finally:
+        conn = connect()
+        conn.compute.delete_server(server)
+        conn.compute.wait_for_delete(conn.compute.get_server(server), wait=300)
+        conn.close()
