@@ -7,7 +7,8 @@ ExecStop, container first, then the storage VM (reverse start order); at
 boot each ExecStart, the storage VM first, then the container. Then the
 cloud must answer and boot a server: the time from the container's start to
 every Nova service and network agent up is printed (boot-to-API), as is the
-clean-stop time.
+clean-stop time. With Ceph (SCENARIO=..._ceph), the cluster must be
+HEALTH_OK again and the server boots from a volume.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from aio_cloud import (compute_and_network_up, ephemeral_path, eventually, in_container, instance_name, listeners,
-                       management_address, smoke, wait_for_systemd)
+from aio_cloud import (ceph_is_healthy, ceph_scenario, compute_and_network_up, ephemeral_path, eventually, in_container,
+                       instance_name, listeners, management_address, smoke, wait_for_systemd)
 
 
 def units() -> list[Path]:
@@ -90,8 +91,10 @@ def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     eventually(lambda: assert_dhcp_synced_since(syncs_before), timeout=600, interval=5)
     print(f"boot to API (container start to every Nova service and network agent up): {time.monotonic() - started:.0f} s")
     assert listeners(3306) == {management_address(), "127.0.0.1"}
+    if ceph_scenario():
+        eventually(ceph_is_healthy, timeout=300, interval=5)
 
     report = ephemeral_path("smoke-timings-after-restart.json")
-    run = smoke(report)
+    run = smoke(report, *(("-e", "smoke_boot_from_volume=true") if ceph_scenario() else ()))
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert json.loads(report.read_text())["create_to_marker_s"]

@@ -14,6 +14,7 @@ used.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -80,6 +81,20 @@ def connect() -> openstack.connection.Connection:
         load_yaml_config=False,
         load_envvars=False,
     )
+
+
+def ceph_scenario() -> bool:
+    """Whether the deployment scenario (SCENARIO) has the word ceph."""
+    return "ceph" in os.environ.get("SCENARIO", "").split("_")
+
+
+def ceph_is_healthy() -> None:
+    """Fail unless Ceph says HEALTH_OK and every placement group is active+clean."""
+    health = in_container("timeout", "20", "ceph", "health", "--connect-timeout", "15", check=False).strip()
+    pgs = in_container("timeout", "20", "ceph", "pg", "stat", "--format", "json", check=False)
+    summary = json.loads(pgs)["pg_summary"]
+    clean = sum(s["num"] for s in summary["num_pg_by_state"] if s["name"] == "active+clean")
+    assert health == "HEALTH_OK" and clean == summary["num_pgs"], (health, summary)
 
 
 def eventually(check: Callable[[], T], timeout: float = 120, interval: float = 3) -> T:
