@@ -7,8 +7,8 @@ import os
 import re
 from typing import Any
 
-from aio_cloud import (assert_units_running, compute_services_up, connect, ephemeral_path, eventually, in_container, listeners,
-                       network_agents_alive, smoke)
+from aio_cloud import (assert_units_running, ceph_scenario, compute_services_up, connect, ephemeral_path, eventually, in_container,
+                       listeners, network_agents_alive, smoke)
 
 SERVICE_UNITS = (
     "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
@@ -82,6 +82,23 @@ def test_the_container_reaches_the_provider_network_through_its_veth() -> None:
     assert "172.24.4.1/24" in in_container("ip", "-o", "-4", "address", "show", "dev", "provider0p")
 
 
+def config_drive_probe(server: str) -> str:
+    """What blkid says of the server's config drive.
+
+    With images_type = rbd (SCENARIO ceph) Nova imports the drive into the
+    vms pool as <uuid>_disk.config and removes the local file; otherwise the
+    file stays beside the server's disk.
+    """
+    if not ceph_scenario():
+        return in_container("blkid", "-o", "export", f"/var/lib/nova/instances/{server}/disk.config")
+    copy = f"/tmp/{server}_disk.config"
+    in_container("rbd", "export", f"vms/{server}_disk.config", copy)
+    try:
+        return in_container("blkid", "-o", "export", copy)
+    finally:
+        in_container("rm", "-f", copy)
+
+
 def test_a_server_with_a_config_drive_boots_and_gets_the_drive() -> None:
     report = ephemeral_path("smoke-config-drive.json")
     run = smoke(report, "-e", "smoke_config_drive=true", "-e", "smoke_keep=true", "-e", "smoke_prefix=opendeploy-cd")
@@ -89,7 +106,7 @@ def test_a_server_with_a_config_drive_boots_and_gets_the_drive() -> None:
     server = json.loads(report.read_text())["server"]
     try:
         # nova-compute builds the drive with genisoimage: ISO 9660, label config-2.
-        probe = in_container("blkid", "-o", "export", f"/var/lib/nova/instances/{server}/disk.config")
+        probe = config_drive_probe(server)
         assert "TYPE=iso9660" in probe and "LABEL=config-2" in probe, probe
     finally:
         conn = connect()
