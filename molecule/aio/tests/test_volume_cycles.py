@@ -6,6 +6,11 @@ created, attached to it, detached and deleted in turn (tools/aio-check-attach
 with AIO_CHECK_ATTACH_CYCLES=10, which also checks the VM's kernel log for I/O
 errors and that no volume is stuck deleting). Then the converge playbook
 (make aio's own) runs again and must report changed=0.
+
+On demand, not in make test: the cycles and the extra converge cost about as
+much as the rest of the scenario under TCG (measured: a second converge took
+23 min at load 10), which would take CI past its time limit. Run it with
+OPENDEPLOY_AIO_CYCLES=10 make molecule SCENARIO=aio (README).
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ import subprocess
 import pytest
 from aio_cloud import converge_playbook, project_path, run_playbook
 
-CYCLES = 10
+CYCLES = int(os.environ.get("OPENDEPLOY_AIO_CYCLES", "0"))
 
 
 @pytest.mark.skipif("lvm" not in os.environ["SCENARIO"].split("_"), reason="LVM volumes live on the storage VM")
-def test_ten_volume_cycles_then_make_aio_again_changes_nothing() -> None:
+@pytest.mark.skipif(CYCLES < 1, reason="on demand: OPENDEPLOY_AIO_CYCLES=10 make molecule SCENARIO=aio")
+def test_volume_cycles_then_make_aio_again_changes_nothing() -> None:
     run = subprocess.run(
         [str(project_path("tools", "aio-check-attach")), os.environ["SCENARIO"]],
         env={**os.environ, "AIO_CHECK_ATTACH_CYCLES": str(CYCLES)},
