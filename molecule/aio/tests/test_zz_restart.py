@@ -91,6 +91,11 @@ def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     eventually(lambda: assert_dhcp_synced_since(syncs_before), timeout=600, interval=5)
     print(f"boot to API (container start to every Nova service and network agent up): {time.monotonic() - started:.0f} s")
     assert listeners(3306) == {management_address(), "127.0.0.1"}
+    # podman rewrote a container's /etc/hosts at each start, which dropped
+    # the common role's block: the next make aio reported changed=1.
+    hosts = in_container("cat", "/etc/hosts")
+    assert "# BEGIN opendeploy.openstack hosts" in hosts and f"{management_address()} " in hosts, hosts
+    assert in_container("getent", "hosts", "localhost").strip(), hosts
     if ceph_scenario():
         eventually(ceph_is_healthy, timeout=300, interval=5)
 
