@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 from aio_cloud import project_path
@@ -22,6 +23,10 @@ def test_make_aio_check_boots_the_guest_and_serves_a_volume() -> None:
     for step in ("boot", "config-drive"):
         assert f"  {step} " in output, output[-3000:]
     assert "volume available after" in output and "volume deleted after" in output
+    if "ceph" in scenario.split("_"):
+        # smoke.yml with smoke_attach_volume: an RBD volume attached to the
+        # server booted from a volume, seen by libvirt, detached.
+        assert re.search(r"boot-from-volume .* volume attached [0-9.]+, detached [0-9.]+", output), output[-3000:]
     if "lvm" in scenario.split("_"):
         # tools/aio-check-attach: LVM volumes attach on the storage VM.
         for line in ("volume from the image available after", "server ACTIVE after", "guest marker after",
