@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from typing import Any
 
 from aio_cloud import (assert_units_running, ceph_scenario, compute_services_up, connect, ephemeral_path, eventually, in_container,
-                       listeners, network_agents_alive, smoke)
+                       listeners, load_secrets, network_agents_alive, project_path, smoke)
 
 SERVICE_UNITS = (
     "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
@@ -43,6 +44,27 @@ def test_the_storage_vm_is_the_compute_host_of_zone_storage(cloud: Any, host: An
     assert zones == {hostname: "nova", storage_vm: "storage"}, zones
     nova_conf = host.file("/etc/nova/nova.conf").content_string
     assert re.search(r"^default_schedule_zone = nova$", nova_conf, re.M), "no default_schedule_zone = nova"
+
+
+def test_the_storage_vm_as_a_compute_host_holds_no_nova_or_neutron_database_credentials() -> None:
+    """nova-compute reaches the database through nova-conductor: a compromised hypervisor must not own it (#19).
+
+    The VM also runs cinder-volume, which uses Cinder's database itself, so
+    only Nova's and Neutron's files are read.
+    """
+    vm = "opendeploy-aio-" + os.environ["SCENARIO"].replace("_", "-") + "-storage"
+    state_root = os.environ.get("OPENDEPLOY_CACHE") or "/var/cache/opendeploy"
+    run = subprocess.run(
+        [str(project_path("tools", "vm", "vmctl")), "ssh", vm, "--state-root", f"{state_root}/aio/vms",
+         "sh", "-c", "cat /etc/nova/*.conf; cat /etc/neutron/*.conf /etc/neutron/plugins/ml2/*.ini 2>/dev/null; true"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "[keystone_authtoken]" in run.stdout, "no nova.conf read on the VM"
+    assert "[database]" not in run.stdout and "[api_database]" not in run.stdout
+    assert "mysql+pymysql" not in run.stdout
+    secrets = load_secrets()
+    assert secrets["nova_db_password"] not in run.stdout and secrets["neutron_db_password"] not in run.stdout
 
 
 def test_catalog_lists_placement_compute_and_network(cloud: Any) -> None:
