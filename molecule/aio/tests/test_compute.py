@@ -54,9 +54,10 @@ def test_the_storage_vm_as_a_compute_host_holds_no_nova_or_neutron_database_cred
     """
     vm = "opendeploy-aio-" + os.environ["SCENARIO"].replace("_", "-") + "-storage"
     state_root = os.environ.get("OPENDEPLOY_CACHE") or "/var/cache/opendeploy"
+    # One argument: ssh hands the remote shell one command line.
     run = subprocess.run(
         [str(project_path("tools", "vm", "vmctl")), "ssh", vm, "--state-root", f"{state_root}/aio/vms",
-         "sh", "-c", "cat /etc/nova/*.conf; cat /etc/neutron/*.conf /etc/neutron/plugins/ml2/*.ini 2>/dev/null; true"],
+         "cat /etc/nova/*.conf; cat /etc/neutron/*.conf /etc/neutron/plugins/ml2/*.ini 2>/dev/null; true"],
         capture_output=True, text=True, check=False, timeout=120,
     )
     assert run.returncode == 0, run.stderr
