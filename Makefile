@@ -67,7 +67,7 @@ lint: venv ## yamllint, ansible-lint (production profile), ansible-test sanity.
 	ansible-lint --profile production
 	tools/sanity
 
-unit: venv ## Unit tests of the Python plugins.
+unit: venv image ## Unit tests of the Python plugins and the playbook tests (some start a container of the image).
 	pytest
 
 sanity: venv ## ansible-test sanity only.
