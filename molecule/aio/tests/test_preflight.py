@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 from aio_cloud import converge_playbook, run_playbook
@@ -43,3 +44,21 @@ def test_remove_unused_base_images_on_shared_storage_is_refused() -> None:
     run = run_playbook(converge_playbook(), "-e", json.dumps(overrides))
     assert_refused(run.stdout + run.stderr, run.returncode,
                    "but nova_nova_conf_overrides sets [image_cache] remove_unused_base_images to true")
+
+
+def test_the_preflight_tag_runs_every_check_and_changes_nothing() -> None:
+    """`--tags preflight` on the deployed AIO: every role's checks, no change (the README's promise)."""
+    started = time.monotonic()
+    run = run_playbook(converge_playbook(), "--tags", "preflight")
+    seconds = time.monotonic() - started
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-4000:]
+    summary = recap(output)
+    assert re.search(r"changed=0\b", summary) and not re.search(r"changed=[1-9]", summary), summary
+    for check in ("Check that this host runs a Debian release the project deploys", "Check the Keystone addresses",
+                  "Check the Glance settings", "Check the Nova settings", "Check the Neutron settings",
+                  "Check the Cinder settings"):
+        assert check in output, check
+    # Installs and configuration stay out of a preflight run.
+    assert "Install the Nova control packages" not in output
+    print(f"--tags preflight: {seconds:.0f} s")
