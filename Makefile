@@ -12,6 +12,9 @@ VENV      ?= .venv
 PYTHON    ?= python3
 SCENARIO  ?= lvm
 export OPENDEPLOY_CACHE ?= /var/cache/opendeploy
+# The Debian release of the containers make aio and the tests start: bookworm
+# (OpenStack Zed) or trixie (OpenStack 2025.1).
+export OPENDEPLOY_SUITE ?= bookworm
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
