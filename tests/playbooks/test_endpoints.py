@@ -68,7 +68,7 @@ def test_every_service_follows_keystone(moved: dict) -> None:
 
 def test_glance_rabbitmq_memcached_and_metadata_follow_too(moved: dict) -> None:
     assert moved["glance"]["listen"] == 9299
-    assert moved["nova"]["conf"]["glance"]["api_servers"] == "http://192.0.2.10:9299"
+    assert moved["nova"]["conf"]["glance"]["endpoint_override"] == "http://192.0.2.10:9299"
     assert moved["cinder"]["conf"]["DEFAULT"]["glance_api_servers"] == ["http://192.0.2.10:9299"]
     for role in ("nova", "neutron", "cinder"):
         assert moved[role]["conf"]["DEFAULT"]["transport_url"].endswith(f"@192.0.2.10:5699/{role}"), role
