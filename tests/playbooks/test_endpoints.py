@@ -19,6 +19,8 @@ MOVED = {
     "endpoints_memcached_port": ("11211", "11299"),
     "endpoints_rabbitmq_port": ("5672", "5699"),
     "endpoints_nova_metadata_port": ("8775", "8799"),
+    "endpoints_ovn_nb_port": ("6641", "6691"),
+    "endpoints_ovn_sb_port": ("6642", "6692"),
 }
 
 
@@ -76,3 +78,10 @@ def test_glance_rabbitmq_memcached_and_metadata_follow_too(moved: dict) -> None:
     assert moved["nova"]["listen_metadata"] == 8799
     metadata = moved["neutron"]["metadata_agent"]["DEFAULT"]
     assert metadata["nova_metadata_host"] == "192.0.2.10" and metadata["nova_metadata_port"] == 8799
+
+
+def test_neutron_and_every_chassis_follow_the_ovn_databases(moved: dict) -> None:
+    ovn = moved["neutron"]["ovn_ml2"]["ovn"]
+    assert ovn["ovn_nb_connection"] == "tcp:192.0.2.10:6691" and ovn["ovn_sb_connection"] == "tcp:192.0.2.10:6692"
+    assert moved["neutron"]["ovn_metadata_agent"]["ovn"]["ovn_sb_connection"] == "tcp:192.0.2.10:6692"
+    assert {"--db-nb-port=6691", "--db-sb-port=6692", "--db-nb-addr=192.0.2.10"} <= set(moved["neutron"]["ovn_central"])

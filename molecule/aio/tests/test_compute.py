@@ -9,17 +9,31 @@ import subprocess
 from typing import Any
 
 from aio_cloud import (assert_units_running, ceph_scenario, compute_services_up, connect, ephemeral_path, eventually, in_container,
-                       listeners, load_secrets, network_agents_alive, project_path, smoke)
+                       listeners, load_secrets, ml2_driver, network_agents_alive, project_path, smoke)
 
 SERVICE_UNITS = (
     "placement-api", "nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
     "nova-novncproxy", "nova-compute", "libvirtd", "neutron-api", "neutron-rpc-server",
-    "neutron-linuxbridge-agent", "neutron-dhcp-agent", "neutron-metadata-agent",
 )
+# Each mechanism driver's units that start at boot (with OVN, ovn-central
+# and ovn-host start the databases, ovn-northd and ovn-controller).
+DRIVER_UNITS = {
+    "linuxbridge": ("neutron-linuxbridge-agent", "neutron-dhcp-agent", "neutron-metadata-agent"),
+    "ovn": ("openvswitch-switch", "ovn-central", "ovn-host", "neutron-ovn-metadata-agent",
+            "neutron-ovn-maintenance-worker"),
+}
+# ... and those that run without an [Install] section of their own.
+DRIVER_RUNNING = {
+    "linuxbridge": (),
+    "ovn": ("ovs-vswitchd", "ovsdb-server", "ovn-controller", "ovn-northd", "ovn-ovsdb-server-nb", "ovn-ovsdb-server-sb"),
+}
 
 
 def test_every_service_is_running_and_enabled(host: Any) -> None:
-    assert_units_running(host, SERVICE_UNITS)
+    driver = ml2_driver()
+    assert_units_running(host, SERVICE_UNITS + DRIVER_UNITS[driver])
+    for unit in DRIVER_RUNNING[driver]:
+        assert host.service(unit).is_running, unit
 
 
 def test_compute_service_list_shows_every_service_up(cloud: Any) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -218,11 +219,27 @@ def compute_services_up(conn: Any) -> list[Any]:
     return services
 
 
+# The agents Neutron lists for each ML2 mechanism driver the product deploys
+# (the controller is the network node, with OVN a gateway chassis).
+NETWORK_AGENT_TYPES = {
+    "linuxbridge": {"Linux bridge agent", "DHCP agent", "Metadata agent"},
+    "ovn": {"OVN Controller Gateway agent", "OVN Metadata agent"},
+}
+
+
+def ml2_driver(instance: str = "") -> str:
+    """The ML2 mechanism driver the deployment chose, as ml2_conf.ini in the container names it."""
+    ini = in_container("cat", "/etc/neutron/plugins/ml2/ml2_conf.ini", instance=instance)
+    match = re.search(r"^mechanism_drivers\s*=\s*(\S+)", ini, re.MULTILINE)
+    assert match, "ml2_conf.ini names no mechanism driver"
+    return match.group(1)
+
+
 def network_agents_alive(conn: Any) -> list[Any]:
-    """Fail unless the linuxbridge, DHCP and metadata agents are alive."""
+    """Fail unless the agents of the deployed mechanism driver are listed and every agent is alive."""
     agents = list(conn.network.agents())
     types = {a.agent_type for a in agents}
-    assert {"Linux bridge agent", "DHCP agent", "Metadata agent"} <= types, types
+    assert NETWORK_AGENT_TYPES[ml2_driver()] <= types, types
     assert all(a.is_alive and a.is_admin_state_up for a in agents), agents
     return agents
 
