@@ -20,7 +20,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from aio_cloud import (ceph_is_healthy, ceph_scenario, compute_and_network_up, ephemeral_path, eventually, in_container,
+from aio_cloud import (assert_journey, ceph_is_healthy, ceph_scenario, compute_and_network_up, ephemeral_path, eventually, in_container,
                        instance_name, listeners, management_address, ml2_driver, smoke, wait_for_systemd)
 
 
@@ -106,3 +106,5 @@ def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     run = smoke(report, *(("-e", "smoke_boot_from_volume=true") if ceph_scenario() else ()))
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert json.loads(report.read_text())["create_to_marker_s"]
+    if ml2_driver() == "ovn":
+        assert_journey(ephemeral_path("smoke-journey-after-restart.json"))

@@ -210,6 +210,24 @@ def smoke(report: Path, *extra: str) -> subprocess.CompletedProcess:
     return run_playbook(project_path("playbooks", "smoke.yml"), *network, "-e", f"smoke_report={report}", *extra)
 
 
+def journey(report: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the smoke test as a user's journey (own tenant network, router, floating IP, SSH, ping), figures into ``report``."""
+    return run_playbook(project_path("playbooks", "smoke.yml"), "-e", "smoke_journey=true", "-e", "smoke_prefix=opendeploy-journey",
+                        "-e", f"smoke_report={report}", *extra)
+
+
+def assert_journey(report: Path) -> dict:
+    """Run the journey, fail unless it passes, and return its figures (printed for the note)."""
+    run = journey(report)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    figures = json.loads(report.read_text())
+    steps = figures["journey"]
+    assert steps["create_to_ssh_s"] > 0 and steps["east_west_rtt_avg_ms"] > 0, figures
+    print(f"journey: ACTIVE {figures['create_to_active_s']} s, SSH login through {steps['floating_ip']} "
+          f"{steps['create_to_ssh_s']} s after create, east-west ping avg {steps['east_west_rtt_avg_ms']} ms")
+    return figures
+
+
 def compute_services_up(conn: Any) -> list[Any]:
     """Fail unless every Nova service reports itself up and enabled."""
     services = list(conn.compute.services())
