@@ -1,0 +1,13 @@
+"""A cloud user's journey on make aio's cloud: keypair, security group, tenant network, router, floating IP, SSH, east-west ping."""
+
+from __future__ import annotations
+
+import pytest
+
+from aio_cloud import assert_journey, ephemeral_path, ml2_driver
+
+
+def test_a_user_logs_in_to_a_guest_through_its_floating_ip_and_reaches_a_second_guest() -> None:
+    if ml2_driver() != "ovn":
+        pytest.skip("linuxbridge (bookworm) deploys flat provider networks only: no routers, no floating IPs")
+    assert_journey(ephemeral_path("smoke-journey.json"))
