@@ -78,6 +78,7 @@ def test_debian_11_is_refused_with_what_is_supported_and_nothing_changed(tmp_pat
     result, output = preflight(tmp_path, target)
     assert result.returncode != 0, output[-2000:]
     assert ("aio1 runs Debian 11.11 (bullseye). opendeploy.openstack deploys"
-            " Debian 12 (bookworm, OpenStack Zed) only; nothing was changed.") in output, output[-3000:]
+            " Debian 12 (bookworm, OpenStack Zed), Debian 13 (trixie, OpenStack 2025.1) only;"
+            " nothing was changed.") in output, output[-3000:]
     assert "changed=0" in output
     assert "failed=1" in output
