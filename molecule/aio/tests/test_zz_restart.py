@@ -67,7 +67,8 @@ def assert_dhcp_synced_since(before: int) -> None:
 def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     boot_order = units()
     # OVN answers DHCP itself: only linuxbridge has a DHCP agent to wait for.
-    dhcp_agent = ml2_driver() == "linuxbridge"
+    driver = ml2_driver()
+    dhcp_agent = driver == "linuxbridge"
     syncs_before = dhcp_syncs_completed() if dhcp_agent else 0
     stop_times = {}
     for unit in reversed(boot_order):
@@ -106,5 +107,5 @@ def test_the_boot_units_stop_the_aio_cleanly_and_start_it_again() -> None:
     run = smoke(report, *(("-e", "smoke_boot_from_volume=true") if ceph_scenario() else ()))
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     assert json.loads(report.read_text())["create_to_marker_s"]
-    if ml2_driver() == "ovn":
+    if driver == "ovn":
         assert_journey(ephemeral_path("smoke-journey-after-restart.json"))

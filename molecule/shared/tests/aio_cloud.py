@@ -245,9 +245,9 @@ NETWORK_AGENT_TYPES = {
 }
 
 
-def ml2_driver(instance: str = "") -> str:
+def ml2_driver() -> str:
     """The ML2 mechanism driver the deployment chose, as ml2_conf.ini in the container names it."""
-    ini = in_container("cat", "/etc/neutron/plugins/ml2/ml2_conf.ini", instance=instance)
+    ini = in_container("cat", "/etc/neutron/plugins/ml2/ml2_conf.ini")
     match = re.search(r"^mechanism_drivers\s*=\s*(\S+)", ini, re.MULTILINE)
     assert match, "ml2_conf.ini names no mechanism driver"
     return match.group(1)
