@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 
-from aio_cloud import converge_playbook, run_playbook
+from aio_cloud import NETWORK_AGENT_TYPES, converge_playbook, in_container, ml2_driver, run_playbook
 
 
 def recap(output: str) -> str:
@@ -44,6 +44,17 @@ def test_remove_unused_base_images_on_shared_storage_is_refused() -> None:
     run = run_playbook(converge_playbook(), "-e", json.dumps(overrides))
     assert_refused(run.stdout + run.stderr, run.returncode,
                    "but nova_nova_conf_overrides sets [image_cache] remove_unused_base_images to true")
+
+
+def test_an_ml2_driver_the_release_cannot_run_is_refused() -> None:
+    """Each release runs one ML2 driver (2025.1 removed linuxbridge; OVN needs trixie's OVS): the other stops."""
+    deployed = ml2_driver()
+    other = next(driver for driver in NETWORK_AGENT_TYPES if driver != deployed)
+    codename = re.search(r"^VERSION_CODENAME=(\S+)", in_container("cat", "/etc/os-release"), re.MULTILINE)
+    assert codename, "/etc/os-release names no codename"
+    run = run_playbook(converge_playbook(), "-e", f"neutron_ml2_driver={other}")
+    assert_refused(run.stdout + run.stderr, run.returncode,
+                   f"neutron_ml2_driver is '{other}', but Debian {codename.group(1)} runs only {deployed}")
 
 
 def test_the_preflight_tag_runs_every_check_and_changes_nothing() -> None:
