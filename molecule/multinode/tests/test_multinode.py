@@ -14,10 +14,14 @@ from typing import Any
 
 import pytest
 from mn_plan import PLAN, group, host_vars
-from aio_cloud import compute_services_up, ephemeral_path, eventually, in_container, listeners, network_agents_alive, smoke
+from aio_cloud import (compute_services_up, ephemeral_path, eventually, in_container, listeners, load_secrets,
+                       network_agents_alive, smoke)
 
 HOSTS = group(PLAN, "controllers") + group(PLAN, "computes")
 COMPUTES = group(PLAN, "computes")
+# Computes that run nothing else: they reach the databases only through
+# nova-conductor and Neutron's RPC servers.
+COMPUTE_ONLY = [name for name in COMPUTES if name not in group(PLAN, "controllers") + group(PLAN, "storage")]
 
 
 def podman_address(container: str) -> str:
@@ -41,6 +45,20 @@ def test_each_host_resolves_every_host_of_the_plan_to_its_planned_address(name: 
     for other in HOSTS:
         resolved = in_container("getent", "hosts", other, instance=container).split()
         assert resolved[0] == host_vars(PLAN, other)["management_address"], (name, other, resolved)
+
+
+@pytest.mark.parametrize("name", COMPUTE_ONLY)
+def test_a_compute_only_host_holds_no_database_credentials_under_etc(name: str) -> None:
+    """A compromised hypervisor must not own the databases: no connection string, no database password (#19)."""
+    container = host_vars(PLAN, name)["ansible_host"]
+    passwords = {key: value for key, value in load_secrets().items() if key.endswith("_db_password")}
+    assert {"nova_db_password", "neutron_db_password"} <= passwords.keys(), sorted(passwords)
+    assert "[keystone_authtoken]" in in_container("cat", "/etc/nova/nova.conf", instance=container)
+    patterns = [arg for value in [*passwords.values(), "mysql+pymysql://"] for arg in ("-e", value)]
+    # grep exits 1 when nothing matches, 0 with the files that do.
+    found = subprocess.run(["podman", "exec", container, "grep", "-rlF", *patterns, "/etc"],
+                           capture_output=True, text=True, check=False)
+    assert found.returncode == 1, f"{name}: {found.stdout or found.stderr}"
 
 
 def test_compute_service_list_shows_each_compute_up(cloud: Any) -> None:
