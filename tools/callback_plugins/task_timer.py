@@ -22,7 +22,9 @@ type: aggregate
 short_description: Write each task's wall time and module to a JSON file
 description:
   - "Writes the total and, per task, its name, action (module), role and seconds
-    as JSON to the file named by the TASK_TIMER_OUTPUT environment variable."
+    as JSON to the file named by the TASK_TIMER_OUTPUT environment variable,
+    and per host the seconds its results took (from each task's start to the
+    host's result, skipped tasks aside): the host that bounds a run."
 requirements:
   - enable in callbacks_enabled
 """
@@ -41,6 +43,7 @@ class CallbackModule(CallbackBase):
         self._tasks: list[dict[str, Any]] = []
         self._current: dict[str, Any] | None = None
         self._started = time.monotonic()
+        self._host_seconds: dict[str, float] = {}
 
     def _close_current(self) -> None:
         if self._current is not None:
@@ -54,6 +57,21 @@ class CallbackModule(CallbackBase):
         action = getattr(task, "resolved_action", None) or task.action
         self._current = {"name": task.get_name(), "action": action, "role": role, "_start": time.monotonic()}
 
+    def _host_done(self, result: Any) -> None:
+        """Add the time from the task's start to this host's result to the host's busy time."""
+        if self._current is not None:
+            host = result._host.get_name()
+            self._host_seconds[host] = self._host_seconds.get(host, 0.0) + time.monotonic() - self._current["_start"]
+
+    def v2_runner_on_ok(self, result: Any) -> None:
+        self._host_done(result)
+
+    def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
+        self._host_done(result)
+
+    def v2_runner_on_unreachable(self, result: Any) -> None:
+        self._host_done(result)
+
     def v2_playbook_on_task_start(self, task: Any, is_conditional: bool) -> None:
         self._start(task)
 
@@ -66,4 +84,6 @@ class CallbackModule(CallbackBase):
         if not path:
             return
         with open(path, "w", encoding="utf-8") as out:
-            json.dump({"total": round(time.monotonic() - self._started, 3), "tasks": self._tasks}, out, indent=1)
+            json.dump({"total": round(time.monotonic() - self._started, 3), "tasks": self._tasks,
+                       "host_seconds": {host: round(seconds, 1) for host, seconds in self._host_seconds.items()}},
+                      out, indent=1)
