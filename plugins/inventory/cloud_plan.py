@@ -16,7 +16,8 @@ description:
     C(ceph_osds) (always created, possibly empty) with one address per host
     on every network of the plan.
   - "Host variables: C(<network>_address) for each network of the plan
-    (C(management_address), C(storage_address), C(replication_address)), and
+    (C(management_address), C(storage_address), C(replication_address),
+    C(tunnel_address)), and
     C(ansible_host), which is the management address unless the host entry
     sets O(hosts.controllers[].ansible_host). Group variables of C(all):
     C(<network>_cidr) and C(<network>_prefix) for each network, plus O(vars)."
@@ -61,8 +62,8 @@ options:
     choices: [opendeploy.openstack.cloud_plan]
   networks:
     description:
-      - The cloud's networks by name. Only V(management), V(storage) and
-        V(replication) are known; V(management) is required.
+      - The cloud's networks by name. Only V(management), V(storage),
+        V(replication) and V(tunnel) are known; V(management) is required.
       - Every host gets one address on every network listed here.
     required: true
     type: dict
@@ -93,6 +94,12 @@ options:
         suboptions: *network
       replication:
         description: The storage replication network (Ceph cluster network, DRBD); same keys as O(networks.management).
+        type: dict
+        suboptions: *network
+      tunnel:
+        description:
+          - The network that carries the tenant networks' geneve tunnels between OVN chassis; same keys as O(networks.management).
+          - Without it the tunnels run over the management network.
         type: dict
         suboptions: *network
   hosts:
@@ -131,6 +138,9 @@ options:
             type: str
           replication:
             description: A fixed replication address, as O(hosts.controllers[].management).
+            type: str
+          tunnel:
+            description: A fixed tunnel address, as O(hosts.controllers[].management).
             type: str
       computes:
         description: The compute (hypervisor) hosts; entries as O(hosts.controllers).
@@ -221,7 +231,7 @@ else:
     NETADDR_IMPORT_ERROR = None
 
 GROUPS = ("controllers", "computes", "storage", "ceph_osds")
-NETWORKS = ("management", "storage", "replication")
+NETWORKS = ("management", "storage", "replication", "tunnel")
 ENTRY_KEYS = ("name", "ansible_host", "vars")
 MAX_TRIES = 1000
 

@@ -14,11 +14,15 @@ from typing import Any
 
 import pytest
 from mn_plan import PLAN, group, host_vars
-from aio_cloud import (compute_services_up, ephemeral_path, eventually, in_container, listeners, load_secrets,
-                       network_agents_alive, smoke)
+from aio_cloud import (assert_journey, compute_services_up, ephemeral_path, eventually, in_container, listeners,
+                       load_secrets, ml2_driver, network_agents_alive, smoke)
 
 HOSTS = group(PLAN, "controllers") + group(PLAN, "computes")
 COMPUTES = group(PLAN, "computes")
+CONTROLLER = group(PLAN, "controllers")[0]
+# The plan's external network (cloud_resources_networks): the flat smoke
+# boots there, the journey's router and floating IPs use it.
+SMOKE_NETWORK = ("-e", "smoke_network=public")
 # Computes that run nothing else: they reach the databases only through
 # nova-conductor and Neutron's RPC servers.
 COMPUTE_ONLY = [name for name in COMPUTES if name not in group(PLAN, "controllers") + group(PLAN, "storage")]
@@ -67,12 +71,27 @@ def test_compute_service_list_shows_each_compute_up(cloud: Any) -> None:
     assert computes == set(COMPUTES), computes
 
 
-def test_network_agent_list_shows_a_linuxbridge_agent_on_every_host(cloud: Any) -> None:
+def test_network_agent_list_shows_the_drivers_agents_on_every_host(cloud: Any) -> None:
+    """linuxbridge: its agent everywhere, DHCP on the controller; OVN: a chassis everywhere, the controller the gateway."""
     agents = eventually(lambda: network_agents_alive(cloud), timeout=180)
-    bridges = {a.host for a in agents if a.agent_type == "Linux bridge agent"}
-    assert bridges == set(HOSTS), bridges
-    dhcp = {a.host for a in agents if a.agent_type == "DHCP agent"}
-    assert dhcp == set(group(PLAN, "controllers")), dhcp
+    hosts = {agent_type: {a.host for a in agents if a.agent_type == agent_type} for agent_type in {a.agent_type for a in agents}}
+    if ml2_driver() == "ovn":
+        assert hosts["OVN Controller Gateway agent"] == {CONTROLLER}, hosts
+        assert hosts["OVN Controller agent"] == set(COMPUTES), hosts
+        assert hosts["OVN Metadata agent"] == set(HOSTS), hosts
+    else:
+        assert hosts["Linux bridge agent"] == set(HOSTS), hosts
+        assert hosts["DHCP agent"] == {CONTROLLER}, hosts
+
+
+def test_each_chassis_terminates_its_tunnels_on_its_tunnel_address() -> None:
+    """OVN: every chassis registers its plan tunnel_address as its geneve endpoint (the southbound database's view)."""
+    if ml2_driver() != "ovn":
+        pytest.skip("linuxbridge deploys flat provider networks only: no tunnels")
+    encaps = in_container("ovn-sbctl", "--format=csv", "--data=bare", "--no-headings", "--columns=chassis_name,type,ip",
+                          "list", "Encap")
+    found = {line.split(",")[0]: tuple(line.split(",")[1:]) for line in encaps.splitlines() if line}
+    assert found == {name: ("geneve", host_vars(PLAN, name)["tunnel_address"]) for name in HOSTS}, found
 
 
 def test_hypervisor_list_shows_each_compute(cloud: Any) -> None:
@@ -88,9 +107,19 @@ def test_the_apis_listen_on_the_controller_management_address_only(address: str)
 @pytest.mark.parametrize("compute", COMPUTES)
 def test_smoke_boots_a_server_on_each_compute_and_sees_its_marker(compute: str) -> None:
     report = ephemeral_path(f"smoke-{compute}.json")
-    run = smoke(report, "-e", f"smoke_availability_zone=nova:{compute}")
+    run = smoke(report, *SMOKE_NETWORK, "-e", f"smoke_availability_zone=nova:{compute}")
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     timings = json.loads(report.read_text())
     assert timings["compute_host"] == compute, timings
     assert float(timings["create_to_active_s"]) > 0
     assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"])
+
+
+@pytest.mark.parametrize(("first", "second"), [COMPUTES[:2], COMPUTES[1::-1]])
+def test_the_journey_crosses_the_tunnel_between_two_computes(first: str, second: str) -> None:
+    """OVN: SSH through the first server's floating IP, and a ping to the second server on the other compute."""
+    if ml2_driver() != "ovn":
+        pytest.skip("linuxbridge deploys flat provider networks only: no routers, no floating IPs")
+    figures = assert_journey(ephemeral_path(f"journey-{first}.json"), "-e", f"smoke_availability_zone=nova:{first}",
+                             "-e", f"smoke_availability_zone2=nova:{second}")
+    assert (figures["compute_host"], figures["journey"]["server2_compute_host"]) == (first, second), figures

@@ -16,15 +16,21 @@ import re
 from typing import Any
 
 from mn_plan import GROWN_PLAN, PLAN, group, host_vars
-from aio_cloud import (compute_services_up, converge_playbook, ephemeral_path, eventually, in_container, project_path,
-                       run_playbook, smoke)
+import pytest
+from aio_cloud import (assert_journey, compute_services_up, converge_playbook, ephemeral_path, eventually, in_container,
+                       ml2_driver, project_path, run_playbook, smoke)
 
 NEW = sorted(set(group(GROWN_PLAN, "computes")) - set(group(PLAN, "computes")))
 CONTROLLER = group(PLAN, "controllers")[0]
 DISCOVERY = "Map this host into its cell"
 CONTROL_UNITS = ("mariadb", "rabbitmq-server", "memcached", "keystone", "glance-api", "placement-api", "nova-api",
-                 "nova-conductor", "nova-scheduler", "neutron-api", "neutron-rpc-server", "neutron-dhcp-agent",
-                 "neutron-linuxbridge-agent")
+                 "nova-conductor", "nova-scheduler", "neutron-api", "neutron-rpc-server")
+# The controller's network units, by ML2 driver (with OVN it is also a gateway chassis).
+DRIVER_UNITS = {
+    "linuxbridge": ("neutron-dhcp-agent", "neutron-linuxbridge-agent"),
+    "ovn": ("ovn-ovsdb-server-nb", "ovn-ovsdb-server-sb", "ovn-northd", "ovn-controller", "ovs-vswitchd",
+            "neutron-ovn-metadata-agent"),
+}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 RESULT = re.compile(r"^(ok|changed|skipping|failed|fatal): \[([^\]]+)\]")
 
@@ -43,7 +49,8 @@ def controller_changes(output: str) -> list[tuple[str, str]]:
 
 def main_pids() -> dict[str, str]:
     """The main PID of each control-plane unit on the controller (a restart changes it)."""
-    return {unit: in_container("systemctl", "show", "-p", "MainPID", "--value", unit).strip() for unit in CONTROL_UNITS}
+    units = CONTROL_UNITS + DRIVER_UNITS[ml2_driver()]
+    return {unit: in_container("systemctl", "show", "-p", "MainPID", "--value", unit).strip() for unit in units}
 
 
 def test_the_grown_plan_adds_one_compute_and_moves_no_host() -> None:
@@ -75,11 +82,20 @@ def test_the_new_compute_reports_its_service_up(cloud: Any) -> None:
 
 def test_smoke_boots_a_server_on_the_new_compute() -> None:
     report = ephemeral_path(f"smoke-{NEW[0]}.json")
-    run = smoke(report, "-e", f"smoke_availability_zone=nova:{NEW[0]}")
+    run = smoke(report, "-e", "smoke_network=public", "-e", f"smoke_availability_zone=nova:{NEW[0]}")
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     timings = json.loads(report.read_text())
     assert timings["compute_host"] == NEW[0], timings
     assert float(timings["create_to_marker_s"]) >= float(timings["create_to_active_s"]) > 0
+
+
+def test_the_new_compute_joins_the_tunnel_mesh() -> None:
+    """OVN: SSH through a floating IP to a server on the new compute, and its ping to a server on a first compute."""
+    if ml2_driver() != "ovn":
+        pytest.skip("linuxbridge deploys flat provider networks only: no tunnels")
+    figures = assert_journey(ephemeral_path(f"journey-{NEW[0]}.json"), "-e", f"smoke_availability_zone=nova:{NEW[0]}",
+                             "-e", f"smoke_availability_zone2=nova:{group(PLAN, 'computes')[0]}")
+    assert figures["compute_host"] == NEW[0], figures
 
 
 def resolves(container: str, name: str) -> str:

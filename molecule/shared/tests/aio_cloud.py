@@ -216,9 +216,9 @@ def journey(report: Path, *extra: str) -> subprocess.CompletedProcess:
                         "-e", f"smoke_report={report}", *extra)
 
 
-def assert_journey(report: Path) -> dict:
+def assert_journey(report: Path, *extra: str) -> dict:
     """Run the journey, fail unless it passes, and return its figures (printed for the note)."""
-    run = journey(report)
+    run = journey(report, *extra)
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     figures = json.loads(report.read_text())
     steps = figures["journey"]

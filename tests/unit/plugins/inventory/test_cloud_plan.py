@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from ansible.errors import AnsibleParserError
+from netaddr import IPAddress, IPNetwork
 
 from ansible_collections.opendeploy.openstack.plugins.inventory.cloud_plan import (
     GROUPS,
@@ -265,7 +266,7 @@ REFUSALS = {
     "unknown network": (
         with_changes(NETWORKS, tenant={"cidr": "10.0.0.0/24"}),
         HOSTS,
-        r"unknown network 'tenant'; valid: management, storage, replication",
+        r"unknown network 'tenant'; valid: management, storage, replication, tunnel",
     ),
     "no management": (
         {"storage": NETWORKS["storage"]},
@@ -461,3 +462,13 @@ def test_real_plugin_verify_file_and_refusal(plugin_loader: Any, tmp_path: Path)
     plan.write_text(PLAN.replace("plugin: opendeploy.openstack.cloud_plan", "plugin: ansible.builtin.yaml"))
     with pytest.raises(AnsibleParserError, match="Incorrect plugin name"):
         plugin.parse(InventoryData(), DataLoader(), str(plan))
+
+
+def test_a_tunnel_network_gives_every_host_a_tunnel_address_and_the_network_its_prefix() -> None:
+    networks = with_changes(NETWORKS, tunnel={"cidr": "172.29.240.0/22", "reserved": ["172.29.240.1"]})
+    hosts = {"controllers": [{"name": "controller1"}], "computes": [{"name": "compute1", "tunnel": "172.29.241.9"}]}
+    inv = build(networks=networks, hosts=hosts)
+    assert inv.all_vars["tunnel_cidr"] == "172.29.240.0/22" and inv.all_vars["tunnel_prefix"] == 22
+    assert inv.hostvars["compute1"]["tunnel_address"] == "172.29.241.9"
+    controller = IPAddress(inv.hostvars["controller1"]["tunnel_address"])
+    assert controller in IPNetwork("172.29.240.0/22") and controller != IPAddress("172.29.240.1")
