@@ -37,10 +37,23 @@ def test_pools_have_the_computed_pg_num_size_and_rbd(node) -> None:
         assert "rbd" in pool["application_metadata"], name
 
 
-def test_all_placement_groups_are_active_and_clean(node) -> None:
+def test_all_placement_groups_are_active_and_clean(node, mgr_pool) -> None:
+    pools = {p["pool_name"]: p["pg_num"] for p in ceph_json(node, "osd pool ls detail")}
+    assert pools == {**PG_NUMS, mgr_pool: 1}
     summary = ceph_json(node, "pg stat")["pg_summary"]
     clean = sum(s["num"] for s in summary["num_pg_by_state"] if s["name"] == "active+clean")
-    assert clean == summary["num_pgs"] == sum(PG_NUMS.values()) + 1  # + device_health_metrics
+    assert clean == summary["num_pgs"] == sum(pools.values())
+
+
+def test_every_manager_module_loads_and_restful_stays_off(node) -> None:
+    """On trixie every module failed to load (PyO3 bcrypt) until the role deferred mgr_util's import."""
+    checks = ceph_json(node, "health detail")["checks"]
+    assert "MGR_MODULE_DEPENDENCY" not in checks, checks
+    modules = ceph_json(node, "mgr module ls")
+    assert "restful" not in modules["enabled_modules"]
+    # Two always-on modules answer their commands.
+    assert {p["pool_name"] for p in ceph_json(node, "osd pool autoscale-status")} >= set(PG_NUMS)
+    assert node.run("rbd --pool volumes trash purge schedule ls").rc == 0
 
 
 def test_osds_are_up_and_in(node) -> None:
