@@ -53,7 +53,8 @@ def test_every_manager_module_loads_and_restful_stays_off(node) -> None:
     assert "restful" not in modules["enabled_modules"]
     # Two always-on modules answer their commands.
     assert {p["pool_name"] for p in ceph_json(node, "osd pool autoscale-status")} >= set(PG_NUMS)
-    assert node.run("rbd --pool volumes trash purge schedule ls").rc == 0
+    schedules = node.run("rbd trash purge schedule ls --recursive --format json")
+    assert schedules.rc == 0 and json.loads(schedules.stdout) == [], schedules.stderr
 
 
 def test_osds_are_up_and_in(node) -> None:
