@@ -52,7 +52,7 @@ def machine_id(name: str, timeout: float = 60) -> str:
 @pytest.fixture(name="hosts")
 def fixture_hosts() -> Iterator[list[str]]:
     """Two containers booted with systemd as Molecule and make aio boot them; removed afterwards."""
-    names = [f"opendeploy-test-identity-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    names = [f"opendeploy-test-identity-{n}-{uuid.uuid4().hex[:8]}" for n in (1, 2)]
     try:
         for name in names:
             podman("run", "--detach", "--name", name, "--privileged", "--systemd=always", IMAGE, "/lib/systemd/systemd")
