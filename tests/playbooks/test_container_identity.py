@@ -15,25 +15,13 @@ container_uuid: distinct per container, the same across its restarts.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
-
-IMAGE = "localhost/opendeploy-systemd:bookworm"
-
-
-def podman(*args: str) -> str:
-    return subprocess.run(["podman", *args], capture_output=True, text=True, check=True).stdout.strip()
-
-
-def image_present() -> bool:
-    return shutil.which("podman") is not None and subprocess.run(
-        ["podman", "image", "exists", IMAGE], check=False).returncode == 0
-
+from test_platform_preflight import IMAGE, image_present, podman
 
 pytestmark = pytest.mark.skipif(not image_present(), reason=f"needs podman and {IMAGE} (make image)")
 
@@ -63,7 +51,7 @@ def fixture_hosts() -> Iterator[list[str]]:
 
 
 def test_the_image_carries_no_machine_id() -> None:
-    assert podman("run", "--rm", IMAGE, "cat", "/etc/machine-id") == ""
+    assert podman("run", "--rm", IMAGE, "cat", "/etc/machine-id").stdout.strip() == ""
 
 
 def test_each_container_has_its_own_machine_id_and_keeps_it_across_a_restart(hosts: list[str]) -> None:
