@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from test_platform_preflight import IMAGE, image_present, podman
+from test_platform_preflight import IMAGE, container, image_present, podman
 
 pytestmark = pytest.mark.skipif(not image_present(), reason=f"needs podman and {IMAGE} (make image)")
 
@@ -40,14 +39,10 @@ def machine_id(name: str, timeout: float = 60) -> str:
 @pytest.fixture(name="hosts")
 def fixture_hosts() -> Iterator[list[str]]:
     """Two containers booted with systemd as Molecule and make aio boot them; removed afterwards."""
-    names = [f"opendeploy-test-identity-{n}-{uuid.uuid4().hex[:8]}" for n in (1, 2)]
-    try:
-        for name in names:
-            podman("run", "--detach", "--name", name, "--privileged", "--systemd=always", IMAGE, "/lib/systemd/systemd")
-        yield names
-    finally:
-        for name in names:
-            subprocess.run(["podman", "rm", "--force", "--time", "0", name], capture_output=True, check=False)
+    systemd = ("--privileged", "--systemd=always")
+    with container(IMAGE, "opendeploy-test-identity-1", "/lib/systemd/systemd", options=systemd) as first, \
+            container(IMAGE, "opendeploy-test-identity-2", "/lib/systemd/systemd", options=systemd) as second:
+        yield [first, second]
 
 
 def test_the_image_carries_no_machine_id() -> None:

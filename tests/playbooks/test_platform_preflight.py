@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,20 @@ def podman(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["podman", *args], capture_output=True, text=True, check=True)
 
 
-def image_present() -> bool:
+def image_present(image: str = IMAGE) -> bool:
     return shutil.which("podman") is not None and subprocess.run(
-        ["podman", "image", "exists", IMAGE], check=False).returncode == 0
+        ["podman", "image", "exists", image], check=False).returncode == 0
+
+
+@contextmanager
+def container(image: str, prefix: str, *command: str, options: tuple[str, ...] = ()) -> Iterator[str]:
+    """A detached container of ``image`` running ``command`` (podman run ``options``); removed afterwards."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    podman("run", "--detach", "--name", name, *options, image, *command)
+    try:
+        yield name
+    finally:
+        subprocess.run(["podman", "rm", "--force", "--time", "0", name], capture_output=True, check=False)
 
 
 pytestmark = pytest.mark.skipif(not image_present(), reason=f"needs podman and {IMAGE} (make image)")
@@ -44,12 +56,8 @@ pytestmark = pytest.mark.skipif(not image_present(), reason=f"needs podman and {
 @pytest.fixture(name="target")
 def fixture_target() -> Iterator[str]:
     """A running container of the project's image; removed afterwards."""
-    name = f"opendeploy-test-platform-{uuid.uuid4().hex[:8]}"
-    podman("run", "--detach", "--name", name, IMAGE, "sleep", "infinity")
-    try:
+    with container(IMAGE, "opendeploy-test-platform", "sleep", "infinity") as name:
         yield name
-    finally:
-        subprocess.run(["podman", "rm", "--force", "--time", "0", name], capture_output=True, check=False)
 
 
 def inventory(tmp_path: Path, container: str) -> Path:

@@ -10,34 +10,24 @@ before any host is changed. Skipped where the trixie image is not built
 
 from __future__ import annotations
 
-import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_inventory_preflight import run
-from test_platform_preflight import inventory, podman
+from test_platform_preflight import container, image_present, inventory
 
 IMAGE = "localhost/opendeploy-systemd:trixie"
 
 
-def image_present() -> bool:
-    return subprocess.run(["podman", "image", "exists", IMAGE], check=False).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not image_present(), reason=f"needs {IMAGE} (OPENDEPLOY_SUITE=trixie make image)")
+pytestmark = pytest.mark.skipif(not image_present(IMAGE), reason=f"needs {IMAGE} (OPENDEPLOY_SUITE=trixie make image)")
 
 
 @pytest.fixture(name="target")
 def fixture_target() -> Iterator[str]:
     """A running trixie container; removed afterwards."""
-    name = f"opendeploy-test-tunnel-{uuid.uuid4().hex[:8]}"
-    podman("run", "--detach", "--name", name, IMAGE, "sleep", "infinity")
-    try:
+    with container(IMAGE, "opendeploy-test-tunnel", "sleep", "infinity") as name:
         yield name
-    finally:
-        subprocess.run(["podman", "rm", "--force", "--time", "0", name], capture_output=True, check=False)
 
 
 def test_a_tunnel_interface_without_the_tunnel_prefix_is_refused_and_nothing_changed(tmp_path: Path, target: str) -> None:
