@@ -12,9 +12,9 @@ VENV      ?= .venv
 PYTHON    ?= python3
 SCENARIO  ?= lvm
 export OPENDEPLOY_CACHE ?= /var/cache/opendeploy
-# The Debian release of the containers make aio and the tests start: bookworm
-# (OpenStack Zed) or trixie (OpenStack 2025.1).
-export OPENDEPLOY_SUITE ?= bookworm
+# OPENDEPLOY_SUITE, the Debian release of the containers and VMs make aio and
+# the tests start: trixie (OpenStack 2025.1) when it is not set, or bookworm
+# (OpenStack Zed). The default is named once, in tools/suite.sh.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 

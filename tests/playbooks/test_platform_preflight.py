@@ -1,10 +1,11 @@
 """A target that is not a Debian release the project deploys stops the run in preflight.
 
-A podman container of the project's own image (Debian 12) stands in for a
+A podman container of the project's own image (the default suite's, as
+`make image` builds it; Debian 13) stands in for a
 target, made to say it is Debian 11 (/etc/os-release and /etc/debian_version,
 which is what Ansible's distribution facts read). The run uses ``--tags
 preflight``, yet must stop at the first check of the target. Every Molecule
-scenario runs the same check on Debian 12 and passes it.
+scenario runs the same check on Debian 13 (or 12) and passes it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 import yaml
 from test_inventory_preflight import run
 
-IMAGE = "localhost/opendeploy-systemd:bookworm"
+IMAGE = "localhost/opendeploy-systemd:default"
 BULLSEYE_OS_RELEASE = """PRETTY_NAME="Debian GNU/Linux 11 (bullseye)"
 NAME="Debian GNU/Linux"
 VERSION_ID="11"
