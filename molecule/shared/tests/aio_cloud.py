@@ -245,6 +245,12 @@ NETWORK_AGENT_TYPES = {
 }
 
 
+# What Neutron's API offers a self-service cloud with OVN: routers (the L3
+# extension, alias "router") with their external gateway and extra routes,
+# and floating IPs with their pools and port details.
+SELF_SERVICE_EXTENSIONS = {"router", "ext-gw-mode", "extraroute", "fip-port-details", "floatingip-pools"}
+
+
 def ml2_driver() -> str:
     """The ML2 mechanism driver the deployment chose, as ml2_conf.ini in the container names it."""
     ini = in_container("cat", "/etc/neutron/plugins/ml2/ml2_conf.ini")
