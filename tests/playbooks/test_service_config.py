@@ -77,6 +77,8 @@ def test_a_uwsgi_ini_starts_from_the_shared_base(written: tuple[Path, str, str])
     assert uwsgi["listen"] == "50"  # the service's own option wins over the base
     assert uwsgi["threads"] == "4"  # and the operator's override over both
     assert uwsgi["http-socket"] == "127.0.0.1:8999"
+    # oslo.messaging's queue manager tells APIs apart by this name, not "uwsgi".
+    assert uwsgi["env"] == "OS_OSLO_MESSAGING_RABBIT__PROCESSNAME=demo-api"
     drop_in = (directory / "systemd/demo-api.service.d/opendeploy.conf").read_text()
     assert f"ExecStart=/usr/bin/uwsgi_python3 --ini {directory}/demo-api-uwsgi.ini" in drop_in
     assert "ExecStart=\n" in drop_in
