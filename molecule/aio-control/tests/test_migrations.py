@@ -10,8 +10,11 @@ changed=0. Before #19 the cinder role compared versions, but Placement, Nova
 and Neutron only migrated a database with no tables; all four now share
 one path (roles/service_setup/tasks/migrations.yml).
 
-Cinder's Zed head, c92a3e68beed (make volumes.shared_targets nullable), is
-safe to apply twice; the test names the revision it stamps back.
+The head applied again must be safe to apply twice, and on both releases
+it is: on 2025.1 (trixie) 9c74c1c6971f adds the default backup quotas only
+where they are missing; on Zed (bookworm) c92a3e68beed makes
+volumes.shared_targets nullable. The test reads the head and its parent
+from the installed Cinder, so it names the revision it stamps back.
 """
 
 from __future__ import annotations
