@@ -14,7 +14,7 @@ The head applied again must be safe to apply twice, and on both releases
 it is: on 2025.1 (trixie) 9c74c1c6971f adds the default backup quotas only
 where they are missing; on Zed (bookworm) c92a3e68beed makes
 volumes.shared_targets nullable. The test reads the head and its parent
-from the installed Cinder, so it names the revision it stamps back.
+from the installed Cinder: no revision is written into it.
 """
 
 from __future__ import annotations
